@@ -1,0 +1,154 @@
+"""Fixtures in the flaskr style: app, client, auth, factories; SQLite always, PostgreSQL when asked.
+
+TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) adds a PostgreSQL run of
+every database test. When it is set and the server cannot be reached, the tests fail: they never skip.
+"""
+import os
+import re
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import StaticPool
+
+from tests.support import factories
+from tests.support.servers import LiveServer
+from webapp import create_app
+from webapp.config import TestConfig
+from webapp.extensions import db
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def database_overrides(kind: str, tmp_path=None) -> dict:
+    if kind == "postgresql":
+        return {"SQLALCHEMY_DATABASE_URI": POSTGRES_URL, "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}}
+    if tmp_path is not None:  # a file, so a server thread and the test share it
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+                "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"check_same_thread": False}}}
+    return {"SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": StaticPool,
+                                          "connect_args": {"check_same_thread": False}}}
+
+
+def build_app(kind: str, tmp_path=None, **overrides):
+    app = create_app(TestConfig, {**database_overrides(kind, tmp_path), **overrides})
+    with app.app_context():
+        if kind == "postgresql":
+            reset_postgres()
+        db.create_all()
+    return app
+
+
+def reset_postgres() -> None:
+    """Every PostgreSQL test starts from an empty schema (the CI database is shared between runs)."""
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(params=DATABASES)
+def database_kind(request):
+    return request.param
+
+
+@pytest.fixture
+def app(database_kind):
+    app = build_app(database_kind)
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    db.session.remove()
+    ctx.pop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_PATTERN.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+class AuthActions:
+    """Sign-up / login / logout through the real forms, CSRF token included."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def token(self, path: str = "/login") -> str:
+        return csrf_token_from(self._client.get(path).get_data(as_text=True))
+
+    def login(self, login: str = "user1", password: str = factories.DEFAULT_PASSWORD, remember: bool = False):
+        data = {"login": login, "password": password, "csrf_token": self.token("/login")}
+        if remember:
+            data["remember"] = "y"
+        return self._client.post("/login", data=data)
+
+    def register(self, username="newbie", email="newbie@example.com", password="a quiet morning 42",
+                 confirm=None, timezone="Europe/Berlin"):
+        return self._client.post("/register", data={
+            "username": username, "email": email, "password": password,
+            "confirm": password if confirm is None else confirm, "timezone": timezone,
+            "csrf_token": self.token("/register")})
+
+    def logout(self):
+        return self._client.post("/logout", data={"csrf_token": self.token("/")})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make_user(app):
+    return factories.make_user
+
+
+@pytest.fixture
+def make_guest(app):
+    return factories.make_guest
+
+
+# ---------------------------------------------------------------- live servers and browsers
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """One real server per test module (SQLite file), with the ticker running like in production."""
+    tmp_path = tmp_path_factory.mktemp("live")
+    app = build_app("sqlite", tmp_path, RUN_TICKER=True, LOGIN_RATE_LIMIT="1000 per minute",
+                    SIGNUP_RATE_LIMIT="1000 per minute")
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+    from webapp import lifecycle
+    lifecycle.shutdown(app)
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "timezone_id": "Europe/Berlin", "locale": "en-GB"}

@@ -1,0 +1,80 @@
+"""Account rules: sign-up (also from a guest identity), credentials, profile changes."""
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from ..models import User
+from .passwords import hash_password, verify_password
+from .timezones import is_valid_timezone
+
+
+class AccountError(ValueError):
+    """A problem with one field: `field` names it, the message is user-facing."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def find_by_login(login: str) -> User | None:
+    login = (login or "").strip().lower()
+    if not login:
+        return None
+    return db.session.execute(
+        select(User).where(User.is_guest.is_(False),
+                           or_(User.username == login, func.lower(User.email) == login))
+    ).scalar_one_or_none()
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The user whose credentials these are, or None (never says which part was wrong)."""
+    user = find_by_login(login)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    return user
+
+
+def register(*, username: str, email: str, password: str, timezone: str | None,
+             guest: User | None = None) -> User:
+    """Create an account, or turn the given guest into one (keeping its history)."""
+    username = username.strip().lower()
+    email = email.strip().lower()
+    if db.session.execute(select(User.id).where(User.username == username)).first():
+        raise AccountError("username", "That username is taken.")
+    if db.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
+        raise AccountError("email", "An account with that email exists already. Sign in instead?")
+    user = guest if guest is not None and guest.is_guest else User(display_name=username)
+    user.username = username
+    user.email = email
+    user.password_hash = hash_password(password)
+    user.is_guest = False
+    if not user.display_name or guest is None:
+        user.display_name = username
+    if is_valid_timezone(timezone):
+        user.timezone = timezone
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def create_guest(display_name: str, timezone: str | None) -> User:
+    guest = User(display_name=display_name.strip()[:50], is_guest=True,
+                 timezone=timezone if is_valid_timezone(timezone) else "UTC")
+    db.session.add(guest)
+    db.session.commit()
+    return guest
+
+
+def update_profile(user: User, *, display_name: str, bio: str, timezone: str) -> None:
+    if not is_valid_timezone(timezone):
+        raise AccountError("timezone", "Choose a time zone from the list.")
+    user.display_name = display_name.strip()
+    user.bio = (bio or "").strip()
+    user.timezone = timezone
+    db.session.commit()
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError("current", "That is not your current password.")
+    user.password_hash = hash_password(new)
+    db.session.commit()

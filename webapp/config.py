@@ -1,0 +1,71 @@
+"""Configuration from the environment (twelve-factor), with safe development defaults."""
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _development_secret_key() -> str:
+    """A random key generated once and kept in instance/, so sessions survive restarts."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres://"):  # Heroku-style URLs; SQLAlchemy wants the driver named
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url or f"sqlite:///{INSTANCE_DIR / 'focusroom.sqlite3'}"
+
+
+class Config:
+    ENV_NAME = os.environ.get("FOCUSROOM_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; long focus sessions outlive 1 h
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per minute;30 per hour")
+
+    SOCK_SERVER_OPTIONS = {"ping_interval": 25}
+    # The ticker (phases, time updates) runs inside the web process unless disabled,
+    # e.g. when a separate clock process owns it.
+    RUN_TICKER = os.environ.get("RUN_TICKER", "1") == "1"
+    TICK_SECONDS = 1.0
+
+    @classmethod
+    def resolve_secret_key(cls) -> str:
+        if cls.SECRET_KEY:
+            return cls.SECRET_KEY
+        if cls.ENV_NAME == "production":
+            raise RuntimeError("SECRET_KEY must be set in production (FOCUSROOM_ENV=production).")
+        return _development_secret_key()
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RUN_TICKER = False

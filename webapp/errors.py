@@ -1,0 +1,65 @@
+"""Errors in one place: HTML pages, JSON under /api/, small fragments for htmx requests."""
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+
+from .extensions import db
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    401: "You need to sign in first.",
+    403: "You are not allowed to do that.",
+    404: "There is nothing here.",
+    405: "That method is not allowed here.",
+    409: "That conflicts with the current state.",
+    413: "That is too large.",
+    422: "Some fields are not valid.",
+    429: "Too many attempts. Please wait a little and try again.",
+    500: "Something went wrong on our side. It has been logged.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str | None = None, fields: dict | None = None):
+    message = message or MESSAGES.get(status, "Error")
+    if wants_json():
+        body = {"error": message}
+        if fields:
+            body["fields"] = fields
+        return jsonify(body), status
+    if request.headers.get("HX-Request"):
+        return render_template("errors/_error.html", status=status, message=message), status
+    return render_template("errors/page.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return error_response(400, "Your form expired or was sent from elsewhere. "
+                                   "Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        description = error.description if getattr(error, "custom_message", False) else None
+        return error_response(error.code or 500, description)
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(error):
+        db.session.rollback()
+        return error_response(500)
+
+    @app.errorhandler(Exception)
+    def _unhandled(error: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return error_response(500)
+
+
+def abort_with(status: int, message: str):
+    """Abort with a user-facing message that the error handlers will show as is."""
+    error = default_exceptions[status](description=message)
+    error.custom_message = True
+    raise error

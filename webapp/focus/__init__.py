@@ -1,0 +1,8 @@
+"""Focus: (being built)."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("focus", __name__)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

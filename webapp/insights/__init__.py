@@ -1,0 +1,8 @@
+"""Insights: (being built)."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("insights", __name__)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

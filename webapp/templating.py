@@ -1,0 +1,60 @@
+"""Template globals and filters: navigation, durations, times in the viewer's zone."""
+from datetime import datetime
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from .accounts.timezones import zone_of
+
+# (label, endpoint): shown only once the endpoint exists, so the bar lists real features.
+NAVIGATION = [
+    ("Focus", "focus.index"),
+    ("Rooms", "rooms.directory"),
+    ("History", "focus.history"),
+    ("Insights", "insights.page"),
+    ("Community", "community.index"),
+    ("Messages", "messages.index"),
+]
+
+
+def format_duration(seconds: float | int | None) -> str:
+    """1 h 05 min, 12 min, 45 s: short and readable."""
+    if seconds is None:
+        return "—"
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min" if not secs or minutes >= 10 else f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+def format_clock(seconds: float | int | None) -> str:
+    """mm:ss (or h:mm:ss) for countdowns."""
+    seconds = max(0, int(round(seconds or 0)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def local_time(moment: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    if moment is None:
+        return ""
+    zone = zone_of(current_user.timezone if current_user.is_authenticated else "UTC")
+    return moment.astimezone(zone).strftime(fmt)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(duration=format_duration, clock=format_clock, local_time=local_time)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _navigation():
+        links = []
+        for label, endpoint in NAVIGATION:
+            if endpoint in app.view_functions:
+                links.append((label, url_for(endpoint), request.endpoint == endpoint))
+        return {"nav_links": links}

@@ -1,0 +1,62 @@
+"""The contract between rooms (timer, sockets, ticker) and tracking (accounting, scores).
+
+Rooms calls these functions at the moments named below; tracking implements them. None of
+them commits: the caller commits once, then publishes. `at`/`now` are aware UTC datetimes and
+are the exact moments of the events (a phase's deadline, not the tick that noticed it).
+Until tracking lands they are no-ops, so rooms works on its own.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..models import Participant, Room
+
+
+def work_phase_started(room: Room, at: datetime) -> None:
+    """A work phase began running (start, auto-start, skip into work): open a focus-session record
+    for every participant who is connected, from `at`."""
+
+
+def work_phase_ended(room: Room, at: datetime, *, finished: bool) -> None:
+    """The running work phase ended at `at` (deadline, skip, reset or end). `finished` is True when it
+    ran to its deadline. Fold every open record to `at`, stop it, compute its score and status."""
+
+
+def room_paused(room: Room, at: datetime) -> None:
+    """The host paused the room: stop counting for everyone from `at`."""
+
+
+def room_resumed(room: Room, at: datetime) -> None:
+    """The host resumed the room: count again from `at`."""
+
+
+def participant_connected(room: Room, participant: Participant, at: datetime) -> None:
+    """A participant's first socket opened (joined or came back); during a work phase, count them."""
+
+
+def participant_disconnected(room: Room, participant: Participant, at: datetime) -> None:
+    """A participant's last socket closed: they count as away from `at`."""
+
+
+def participant_paused(room: Room, participant: Participant, paused: bool, at: datetime) -> None:
+    """A participant paused or resumed themselves."""
+
+
+def client_report(room: Room, participant: Participant, kind: str, at: datetime) -> bool:
+    """The page reported `kind` in {"activity", "hidden", "visible"}. True when what others see changed."""
+    return False
+
+
+def tick(now: datetime) -> set[int]:
+    """Once per tick: set-based updates (idle transitions, strict-mode failures).
+    Returns the ids of rooms whose participant list must be re-published."""
+    return set()
+
+
+def participant_figures(room: Room, participant: Participant, now: datetime) -> dict:
+    """What the participant list and the API show beyond the room's own status: may contain
+    `status` (idle/away/failed overriding focusing), `elapsed_seconds, active_seconds,
+    idle_seconds, tab_switches, active_share, focus_score`."""
+    return {}
