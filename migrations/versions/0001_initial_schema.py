@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6272939d193e
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-20 23:20:40.241271
+Create Date: 2026-11-20 23:21:34.999273
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import webapp.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '6272939d193e'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
