@@ -7,7 +7,9 @@ import os
 import re
 
 import pytest
-from sqlalchemy import create_engine, text
+from flask.ctx import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import text
 from sqlalchemy.pool import StaticPool
 
 from tests.support import factories
@@ -31,8 +33,24 @@ def database_overrides(kind: str, tmp_path=None) -> dict:
                                           "connect_args": {"check_same_thread": False}}}
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (and so its own `g` and database session), as in
+    production, even though the test itself holds one open; afterwards the test's session is
+    expired so it reads what the request wrote."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            if _cv_app.get(None) is not None:
+                db.session.expire_all()
+
+
 def build_app(kind: str, tmp_path=None, **overrides):
     app = create_app(TestConfig, {**database_overrides(kind, tmp_path), **overrides})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         if kind == "postgresql":
             reset_postgres()

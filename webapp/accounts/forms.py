@@ -40,7 +40,8 @@ class RegisterForm(FlaskForm):
                             validators=[DataRequired("Repeat your password."),
                                         EqualTo("password", "The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
-    timezone = HiddenField("Time zone", validators=[Optional(), _valid_timezone])
+    # Filled by the browser; an unknown zone falls back to UTC (services) instead of blocking sign-up.
+    timezone = HiddenField("Time zone", validators=[Optional(), Length(max=64)])
 
 
 class LoginForm(FlaskForm):
@@ -55,7 +56,7 @@ class GuestForm(FlaskForm):
     display_name = StringField("Your name", validators=[DataRequired("Tell the room what to call you."),
                                                         Length(max=50, message="Use at most 50 characters.")],
                                render_kw={"autocomplete": "nickname"})
-    timezone = HiddenField("Time zone", validators=[Optional(), _valid_timezone])
+    timezone = HiddenField("Time zone", validators=[Optional(), Length(max=64)])
 
 
 class ProfileForm(FlaskForm):

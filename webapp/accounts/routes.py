@@ -36,7 +36,7 @@ def register():
         return redirect(url_for("main.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        guest = current_user if current_user.is_authenticated and current_user.is_guest else None
+        guest = current_user._get_current_object() if current_user.is_authenticated and current_user.is_guest else None
         try:
             user = services.register(username=form.username.data, email=form.email.data,
                                      password=form.password.data, timezone=form.timezone.data, guest=guest)

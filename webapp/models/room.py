@@ -83,7 +83,7 @@ class Participant(db.Model):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
     # The focus-session record of the running work phase, if any.
     current_session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("focus_sessions.id", ondelete="SET NULL", use_alter=True))
+        ForeignKey("focus_sessions.id", ondelete="SET NULL"))
 
     room = relationship("Room", back_populates="participants")
     user = relationship("User")
