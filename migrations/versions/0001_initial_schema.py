@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-20 23:23:34.128891
+Create Date: 2026-11-20 23:27:37.271394
 
 """
 from alembic import op
@@ -143,6 +143,8 @@ def upgrade():
     sa.Column('idle_ms', sa.BigInteger(), nullable=False),
     sa.Column('away_ms', sa.BigInteger(), nullable=False),
     sa.Column('tab_switches', sa.Integer(), nullable=False),
+    sa.Column('last_away_from_ms', sa.BigInteger(), nullable=True),
+    sa.Column('last_away_until_ms', sa.BigInteger(), nullable=True),
     sa.Column('created_at', webapp.models.types.UTCDateTime(), nullable=False),
     sa.Column('updated_at', webapp.models.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['room_id'], ['rooms.id'], name=op.f('fk_focus_sessions_room_id_rooms'), ondelete='SET NULL'),

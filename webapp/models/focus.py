@@ -64,6 +64,9 @@ class FocusSession(db.Model):
     idle_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     away_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     tab_switches: Mapped[int] = mapped_column(Integer, default=0)
+    # The latest away spell that ended (for "What pulled you away?"); cleared once answered.
+    last_away_from_ms: Mapped[int | None] = mapped_column(BigInteger)
+    last_away_until_ms: Mapped[int | None] = mapped_column(BigInteger)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,53 @@
+"""rules.accounting.fold, written as SQL expressions, so the tick folds many rows in one UPDATE.
+
+Portable between SQLite and PostgreSQL: CASE WHEN instead of GREATEST/LEAST, integer
+arithmetic only. In an UPDATE every right-hand side reads the row as it was before the
+statement, exactly as `fold` reads `p`. tests/unit/test_tracking_sqlfold.py checks that this
+mirror and the pure fold agree on the same inputs.
+"""
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, and_, case, literal, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..models import FocusSession, Room
+from ..rules.accounting import ACTIVE, AWAY, IDLE
+
+COUNTING_MODES = (ACTIVE, IDLE, AWAY)
+OPEN_STATUSES = ("running", "failed")  # failed is a verdict; its phase is still being counted
+
+
+def room_threshold_ms() -> ColumnElement:
+    """The idle threshold of each row's room, in ms (a correlated scalar subquery)."""
+    seconds = (select(Room.idle_threshold_seconds).where(Room.id == FocusSession.room_id)
+               .correlate(FocusSession).scalar_subquery())
+    return seconds * 1000
+
+
+def moment(until_ms: int) -> ColumnElement:
+    return literal(int(until_ms), BigInteger)
+
+
+def is_open() -> ColumnElement:
+    """Rows of a work phase that is still going on."""
+    return and_(FocusSession.status.in_(OPEN_STATUSES), FocusSession.end_time.is_(None))
+
+
+def fold_values(until: ColumnElement, threshold: ColumnElement) -> dict:
+    """SET clauses equal to `fold(row, until, threshold)` for every row, whatever its mode."""
+    row = FocusSession
+    later = until > row.counted_until_ms
+    counting = and_(later, row.mode.in_(COUNTING_MODES))
+    span = until - row.counted_until_ms
+    idle_from = row.last_activity_ms + threshold
+    active_until = case((until < idle_from, until), else_=idle_from)
+    active_part = active_until - row.counted_until_ms
+    active = case((and_(counting, row.mode == ACTIVE, active_part > 0), active_part), else_=0)
+    return {
+        row.mode: case((and_(later, row.mode == ACTIVE, until >= idle_from), IDLE), else_=row.mode),
+        row.counted_until_ms: case((later, until), else_=row.counted_until_ms),
+        row.elapsed_ms: row.elapsed_ms + case((counting, span), else_=0),
+        row.active_ms: row.active_ms + active,
+        row.idle_ms: row.idle_ms + case((counting, span), else_=0) - active,
+        row.away_ms: row.away_ms + case((and_(later, row.mode == AWAY), span), else_=0),
+    }
