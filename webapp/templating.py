@@ -46,8 +46,23 @@ def local_time(moment: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     return moment.astimezone(zone).strftime(fmt)
 
 
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Chromium/", "Chromium"), ("Safari/", "Safari"))
+_SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"),
+            ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def browser_summary(user_agent: str | None) -> str:
+    """'Chrome on Linux' from a user-agent string: enough to recognise one's own devices."""
+    user_agent = user_agent or ""
+    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "A browser")
+    system = next((name for marker, name in _SYSTEMS if marker in user_agent), None)
+    return f"{browser} on {system}" if system else browser
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(duration=format_duration, clock=format_clock, local_time=local_time)
+    app.jinja_env.filters.update(duration=format_duration, clock=format_clock, local_time=local_time,
+                                 browser_summary=browser_summary)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

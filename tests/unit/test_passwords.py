@@ -40,3 +40,13 @@ def test_durations_and_clocks_read_naturally():
     assert format_duration(25 * 60) == "25 min"
     assert format_duration(3900) == "1 h 05 min"
     assert format_clock(1500) == "25:00" and format_clock(59.6) == "01:00" and format_clock(3725) == "1:02:05"
+
+
+def test_signed_in_devices_are_named_in_words():
+    from webapp.templating import browser_summary
+    chrome_linux = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
+    safari_iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+                     "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1")
+    assert browser_summary(chrome_linux) == "Chrome on Linux"
+    assert browser_summary(safari_iphone) == "Safari on iPhone"
+    assert browser_summary("") == "A browser"

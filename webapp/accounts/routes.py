@@ -9,7 +9,8 @@ from ..extensions import db, limiter
 from ..models import User
 from . import bp, services
 from .forms import GuestForm, LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
-from .sessions import active_login_sessions, end_login_session, end_other_login_sessions, start_login_session
+from .sessions import (active_login_sessions, current_login_session_id, end_login_session,
+                       end_other_login_sessions, start_login_session)
 
 
 def safe_next(default: str = "main.index") -> str:
@@ -120,8 +121,9 @@ def settings():
                 flash("Your password is changed.", "success")
                 return redirect(url_for("accounts.settings"))
         status = 422
+    sessions = active_login_sessions(current_user)
     return render_template("accounts/settings.html", profile_form=profile_form, password_form=password_form,
-                           login_sessions=active_login_sessions(current_user)), status
+                           login_sessions=sessions, current_session_id=current_login_session_id(current_user)), status
 
 
 @bp.post("/settings/logout-everywhere")

@@ -71,3 +71,10 @@ def active_login_sessions(user: User) -> list[LoginSession]:
         select(LoginSession).where(LoginSession.user_id == user.id,
                                    LoginSession.revoked_at.is_(None))
         .order_by(LoginSession.created_at.desc())).scalars())
+
+
+def current_login_session_id(user: User) -> int | None:
+    if not user.login_session_key:
+        return None
+    return db.session.execute(select(LoginSession.id).where(
+        LoginSession.key_hash == _hash(user.login_session_key))).scalar_one_or_none()
