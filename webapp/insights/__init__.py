@@ -1,8 +1,13 @@
-"""Insights: (being built)."""
+"""Insights: where focus goes, bucketed in the user's zone, as a page, exports and a stats API."""
 from flask import Blueprint, Flask
 
 bp = Blueprint("insights", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from .. import api
+    from . import routes  # noqa: F401  (registers the views)
+    for name in ("stats", "me"):
+        if name not in api.API_MODULES:
+            api.API_MODULES.append(name)
     app.register_blueprint(bp)
