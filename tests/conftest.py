@@ -170,3 +170,25 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "timezone_id": "Europe/Berlin", "locale": "en-GB"}
+
+
+# ---------------------------------------------------------------- API clients (focus log API tests)
+
+class BearerClient:
+    """The test client with a user's Bearer token on every request: api.post(path, json=...)."""
+
+    def __init__(self, client, raw_token: str):
+        self.client, self.headers = client, {"Authorization": f"Bearer {raw_token}"}
+
+    def __getattr__(self, method):
+        def call(path, **kwargs):
+            return getattr(self.client, method)(path, headers=self.headers, **kwargs)
+        return call
+
+
+@pytest.fixture
+def bearer(client):
+    """bearer(user) -> a BearerClient holding a fresh API token of that user."""
+    from webapp.api.auth import issue_token
+    return lambda user: BearerClient(client, issue_token(user)[1])
+

@@ -1,8 +1,15 @@
-"""Focus: (being built)."""
+"""Focus: the personal focus log (solo sessions, history, manual entries, interruptions, tasks)
+and its JSON API (sessions, interruptions, tokens)."""
 from flask import Blueprint, Flask
 
 bp = Blueprint("focus", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from ..api import API_MODULES
+    for name in ("sessions", "interruptions", "tokens"):
+        if name not in API_MODULES:
+            API_MODULES.append(name)
+    from . import live, routes, task_views, token_views  # noqa: F401  (registers the views)
+    token_views.init_settings(app)
     app.register_blueprint(bp)

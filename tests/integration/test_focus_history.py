@@ -1,0 +1,198 @@
+"""History pages: listing, filters, "load more", manual entries, edits, deletion with confirmation."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.conftest import csrf_token_from
+from webapp.extensions import db
+from webapp.focus import services
+from webapp.models import FocusSession, Room
+
+UTC = timezone.utc
+
+
+def at(day, hour, minute=0):
+    return datetime(2024, 5, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def alice(make_user, auth):
+    user = make_user("alice", timezone="Europe/Berlin")
+    auth.login("alice")
+    return user
+
+
+def token(client, path="/history"):
+    return csrf_token_from(client.get(path).get_data(as_text=True))
+
+
+@pytest.mark.parametrize("path", ["/history", "/history/new", "/tasks", "/history/1/edit", "/history/1/delete"])
+def test_pages_need_a_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_empty_history_says_what_to_do(client, alice):
+    page = client.get("/history").get_data(as_text=True)
+    assert "Your focus log is empty" in page and "add a session by hand" in page
+
+
+def test_history_lists_newest_first_with_interruptions_task_and_score(client, alice):
+    task = services.create_task(alice, title="Quarterly report", estimated_pomodoros=2)
+    older = services.create_manual(alice, start_time=at(1, 7), end_time=at(1, 8), task_id=task.id, note="Draft")
+    newer = services.create_manual(alice, start_time=at(2, 7), end_time=at(2, 7, 30))
+    services.log_interruption(alice, older.id, type="phone", description="Dentist", start_time=at(1, 7, 10),
+                              end_time=at(1, 7, 15))
+    newer.focus_score = 87
+    db.session.commit()
+    page = client.get("/history").get_data(as_text=True)
+    assert page.index(f'id="session-{newer.id}"') < page.index(f'id="session-{older.id}"')
+    assert "Quarterly report" in page and "Dentist" in page and "Phone" in page and ">87<" in page
+    assert "09:00–10:00" in page  # Berlin wall-clock times (UTC+2)
+
+
+def test_filter_by_day_and_range_in_the_persons_zone(client, alice):
+    services.create_manual(alice, start_time=at(1, 21, 30), end_time=at(1, 21, 50), note="late night")  # 23:30 Berlin
+    services.create_manual(alice, start_time=at(3, 8), end_time=at(3, 9), note="third")
+    may_first = client.get("/history?day=2024-05-01").get_data(as_text=True)
+    assert "late night" in may_first and "third" not in may_first
+    assert "No sessions in this period" in client.get("/history?day=2024-05-02").get_data(as_text=True)
+    span = client.get("/history?from=2024-05-02&to=2024-05-03").get_data(as_text=True)
+    assert "third" in span and "late night" not in span
+    everything = client.get("/history?from=2024-05-01&to=2024-05-03").get_data(as_text=True)
+    assert "late night" in everything and "third" in everything
+
+
+def test_day_filter_uses_local_days(client, alice):
+    services.create_manual(alice, start_time=at(1, 22, 30), end_time=at(1, 22, 50), note="after midnight")
+    assert "after midnight" in client.get("/history?day=2024-05-02").get_data(as_text=True)
+    assert "after midnight" not in client.get("/history?day=2024-05-01").get_data(as_text=True)
+
+
+def test_bad_filters_say_so_next_to_the_field(client, alice):
+    page = client.get("/history?day=tomorrow&from=2024-05-03&to=2024-05-01").get_data(as_text=True)
+    assert "Use a date like 2024-05-01." in page
+    assert "must not be before its start" in page
+
+
+def test_load_more_pages_with_htmx(client, alice):
+    start = at(1, 0)
+    for n in range(services.HISTORY_PAGE_SIZE + 5):
+        services.create_manual(alice, start_time=start + timedelta(hours=n), end_time=start + timedelta(hours=n, minutes=30),
+                               note=f"entry {n:02d}")
+    first = client.get("/history").get_data(as_text=True)
+    assert "entry 24" in first and "entry 04" not in first and "Load more" in first
+    more_url = first.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    more = client.get(more_url, headers={"HX-Request": "true"})
+    fragment = more.get_data(as_text=True)
+    assert more.status_code == 200 and "<html" not in fragment
+    assert "entry 04" in fragment and "entry 00" in fragment and "entry 05" not in fragment
+    assert "Load more" not in fragment and "That is everything" in fragment
+    assert client.get("/history?before=garbage").status_code == 400
+
+
+def test_load_more_keeps_the_filter(client, alice):
+    for n in range(services.HISTORY_PAGE_SIZE + 2):
+        services.create_manual(alice, start_time=at(10, 0) + timedelta(minutes=30 * n),
+                               end_time=at(10, 0) + timedelta(minutes=30 * n + 20))
+    page = client.get("/history?from=2024-05-10&to=2024-05-11").get_data(as_text=True)
+    assert "from=2024-05-10" in page.split('hx-get="')[1].split('"')[0]
+
+
+def test_add_a_session_by_hand_in_local_time(client, alice):
+    task = services.create_task(alice, title="Essay", estimated_pomodoros=1)
+    form = client.get("/history/new").get_data(as_text=True)
+    assert "Europe/Berlin" in form and "Essay" in form
+    response = client.post("/history/new", data={"csrf_token": csrf_token_from(form), "start_time": "2024-05-01T09:00",
+                                                  "end_time": "2024-05-01T09:45", "task_id": str(task.id),
+                                                  "note": "Intro"})
+    assert response.status_code == 302
+    session = db.session.query(FocusSession).one()
+    assert (session.start_time, session.duration_seconds, session.task_id, session.note) == (
+        at(1, 7), 2700, task.id, "Intro")
+
+
+@pytest.mark.parametrize("start, end, message", [
+    ("2024-05-01T10:00", "2024-05-01T09:00", "The end must be after the start."),
+    ("", "2024-05-01T09:00", "Give a start time."),
+    ("2024-05-01T09:00", "not a time", "Not a valid datetime value."),
+    ("2024-03-31T02:30", "2024-03-31T04:00", "does not exist in your time zone"),
+    ("2024-05-01T09:00", "2999-05-01T09:30", "The end cannot be in the future."),
+])
+def test_manual_entry_errors_appear_next_to_the_field(client, alice, start, end, message):
+    response = client.post("/history/new", data={"csrf_token": token(client, "/history/new"), "start_time": start,
+                                                  "end_time": end, "task_id": "0", "note": ""})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True) and 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert db.session.query(FocusSession).count() == 0
+
+
+def test_manual_entry_overlap_is_explained(client, alice):
+    services.create_manual(alice, start_time=at(1, 7), end_time=at(1, 8))
+    response = client.post("/history/new", data={"csrf_token": token(client, "/history/new"),
+                                                  "start_time": "2024-05-01T09:30", "end_time": "2024-05-01T10:30",
+                                                  "task_id": "0"})
+    assert response.status_code == 422 and "overlap another session" in response.get_data(as_text=True)
+
+
+def test_foreign_task_in_the_form_is_refused(client, alice, make_user):
+    bobs = services.create_task(make_user("bob"), title="Secret", estimated_pomodoros=1)
+    response = client.post("/history/new", data={"csrf_token": token(client, "/history/new"),
+                                                  "start_time": "2024-05-01T09:00", "end_time": "2024-05-01T09:30",
+                                                  "task_id": str(bobs.id)})
+    assert response.status_code == 422 and db.session.query(FocusSession).count() == 0
+
+
+def test_forms_need_the_csrf_token(client, alice):
+    response = client.post("/history/new", data={"start_time": "2024-05-01T09:00", "end_time": "2024-05-01T09:30"})
+    assert response.status_code == 400 and db.session.query(FocusSession).count() == 0
+
+
+def test_edit_a_manual_entry(client, alice):
+    session = services.create_manual(alice, start_time=at(1, 7), end_time=at(1, 8), note="Old")
+    form = client.get(f"/history/{session.id}/edit").get_data(as_text=True)
+    assert 'value="2024-05-01T09:00"' in form and "Old" in form
+    response = client.post(f"/history/{session.id}/edit", data={
+        "csrf_token": csrf_token_from(form), "start_time": "2024-05-01T09:15", "end_time": "2024-05-01T10:00",
+        "task_id": "0", "note": "New"})
+    assert response.status_code == 302
+    db.session.refresh(session)
+    assert (session.start_time, session.duration_seconds, session.note) == (at(1, 7, 15), 2700, "New")
+
+
+def test_edit_a_room_session_changes_only_note_and_task(client, alice):
+    room = Room(code="ABC234", name="Team")
+    db.session.add(room)
+    db.session.flush()
+    session = FocusSession(user_id=alice.id, room_id=room.id, source="room", status="completed",
+                           start_time=at(1, 7), end_time=at(1, 7, 25), duration_seconds=1500, focus_score=90)
+    db.session.add(session)
+    db.session.commit()
+    form = client.get(f"/history/{session.id}/edit").get_data(as_text=True)
+    assert "Tracked live in a room" in form and 'name="start_time"' not in form
+    response = client.post(f"/history/{session.id}/edit", data={"csrf_token": csrf_token_from(form), "task_id": "0",
+                                                               "note": "Team sprint"})
+    assert response.status_code == 302
+    db.session.refresh(session)
+    assert (session.note, session.start_time, session.focus_score) == ("Team sprint", at(1, 7), 90)
+
+
+def test_delete_asks_first_and_deletes_only_on_post(client, alice):
+    session = services.create_manual(alice, start_time=at(1, 7), end_time=at(1, 8))
+    confirm = client.get(f"/history/{session.id}/delete")
+    assert confirm.status_code == 200 and "Delete this session?" in confirm.get_data(as_text=True)
+    assert db.session.query(FocusSession).count() == 1
+    response = client.post(f"/history/{session.id}/delete",
+                           data={"csrf_token": csrf_token_from(confirm.get_data(as_text=True))})
+    assert response.status_code == 302 and db.session.query(FocusSession).count() == 0
+
+
+def test_other_peoples_sessions_are_404(client, alice, make_user):
+    bobs = services.create_manual(make_user("bob"), start_time=at(1, 7), end_time=at(1, 8))
+    csrf = token(client)
+    for method, path in (("get", f"/history/{bobs.id}/edit"), ("get", f"/history/{bobs.id}/delete"),
+                         ("post", f"/history/{bobs.id}/delete"), ("post", f"/sessions/{bobs.id}/end"),
+                         ("get", f"/history/{bobs.id}/interruptions/new")):
+        response = getattr(client, method)(path, data={"csrf_token": csrf} if method == "post" else None)
+        assert response.status_code == 404, path
+    assert db.session.query(FocusSession).count() == 1

@@ -1,0 +1,71 @@
+"""History filters and the keyset cursor of the "load more" pagination (no Flask here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from .times import BadTime, day_bounds, day_start, parse_day
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass
+class HistoryFilter:
+    """A day, or a from/to range of days (both included), in the person's zone."""
+
+    day: date | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    start: datetime | None = None  # the UTC bounds to query, [start, end)
+    end: datetime | None = None
+
+    @classmethod
+    def parse(cls, args, zone_name: str | None) -> HistoryFilter:
+        result = cls()
+        for name, attr in (("day", "day"), ("from", "date_from"), ("to", "date_to")):
+            try:
+                setattr(result, attr, parse_day(args.get(name)))
+            except BadTime as error:
+                result.errors[name] = str(error)
+        if result.day is not None:
+            result.start, result.end = day_bounds(result.day, zone_name)
+        else:
+            if result.date_from and result.date_to and result.date_to < result.date_from:
+                result.errors["to"] = "The end of the range must not be before its start."
+                result.date_to = None
+            if result.date_from:
+                result.start = day_start(result.date_from, zone_name)
+            if result.date_to:
+                result.end = day_start(result.date_to + timedelta(days=1), zone_name)
+        return result
+
+    @property
+    def active(self) -> bool:
+        return bool(self.day or self.date_from or self.date_to)
+
+    def query_args(self) -> dict[str, str]:
+        """The filter as URL parameters, to carry into the next page's link."""
+        if self.day:
+            return {"day": self.day.isoformat()}
+        args = {}
+        if self.date_from:
+            args["from"] = self.date_from.isoformat()
+        if self.date_to:
+            args["to"] = self.date_to.isoformat()
+        return args
+
+
+def make_cursor(start_time: datetime, session_id: int) -> str:
+    """Exact to the microsecond, so sessions that start in the same second are neither lost nor repeated."""
+    return f"{(start_time - _EPOCH) // timedelta(microseconds=1)}_{session_id}"
+
+
+def parse_cursor(value: str | None) -> tuple[datetime, int] | None:
+    """The (start_time, id) of the last row shown; None for the first page; ValueError if malformed."""
+    if not value:
+        return None
+    micros, _, session_id = value.partition("_")
+    if not (micros.lstrip("-").isdigit() and session_id.isdigit()) or len(value) > 40:
+        raise ValueError("bad cursor")
+    return _EPOCH + timedelta(microseconds=int(micros)), int(session_id)

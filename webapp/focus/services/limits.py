@@ -1,0 +1,18 @@
+"""The limits of the focus log, in one place (the forms and the API read them from here)."""
+from datetime import timedelta
+
+DEFAULT_TARGET_MINUTES = 25
+MIN_TARGET_MINUTES = 1
+MAX_TARGET_MINUTES = 240
+# A hand-entered session longer than a day is almost certainly a typo in a date.
+MAX_SESSION = timedelta(hours=24)
+# Clients' clocks run a little ahead; "now" from a script may be up to this far in our future.
+CLOCK_SLACK = timedelta(seconds=60)
+MAX_NOTE_LENGTH = 2000
+MAX_DESCRIPTION_LENGTH = 500
+MAX_TASK_TITLE_LENGTH = 200
+MIN_POMODOROS, MAX_POMODOROS = 1, 50
+# A tab hidden this long during a work phase becomes a "detected" interruption (see tracking).
+DETECTED_AFTER = timedelta(seconds=60)
+HISTORY_PAGE_SIZE = 20
+API_LIST_LIMIT, API_MAX_LIST_LIMIT = 100, 500

@@ -1,0 +1,51 @@
+"""Small helpers the focus pages share: fragments for htmx, errors next to fields, safe returns."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import redirect, request, url_for
+from flask_login import current_user
+
+from .services import LogError
+from .times import BadTime, local_to_utc
+
+
+def is_htmx() -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def safe_next(default: str) -> str:
+    """`next` if it points to this site, else `default` (a URL)."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
+        return target
+    return default
+
+
+def back(default_endpoint: str = "focus.history", **values):
+    return redirect(safe_next(url_for(default_endpoint, **values)))
+
+
+def put_errors(form, error: LogError) -> None:
+    """Each field problem next to its field; the rest (conflicts) above the form."""
+    placed = False
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + [message]
+            placed = True
+    if not placed or error.status == 409:
+        form.form_errors.append(error.message)
+
+
+def form_times(form) -> tuple | None:
+    """The form's start and end, typed in the person's zone, in UTC; None with the problem next to
+    the field when a time does not exist there."""
+    times = []
+    for field in (form.start_time, form.end_time):
+        try:
+            times.append(local_to_utc(field.data, current_user.timezone))
+        except BadTime as error:
+            field.errors = list(field.errors) + [str(error)]
+    return tuple(times) if len(times) == 2 else None
