@@ -192,3 +192,26 @@ def bearer(client):
     from webapp.api.auth import issue_token
     return lambda user: BearerClient(client, issue_token(user)[1])
 
+
+# ---------------------------------------------------------------- rooms
+
+@pytest.fixture
+def make_room(app):
+    """make_room(host, **settings) -> a live room created through the rooms service."""
+    from webapp.models import utcnow
+    from webapp.rooms import services
+
+    def build(host, now=None, **settings):
+        settings.setdefault("name", "Test room")
+        return services.create_room(host, settings, now or utcnow())
+    return build
+
+
+@pytest.fixture
+def signed_in(app):
+    """signed_in(user) -> a new test client signed in as that user (password users only)."""
+    def build(user):
+        other = app.test_client()
+        AuthActions(other).login(user.username)
+        return other
+    return build

@@ -1,0 +1,269 @@
+// The room page: a countdown derived from the server's deadline, never from a local counter.
+//
+// Public hook for other scripts (tracking's activity.js):
+//   window.Focusroom.roomSocketSend(obj) -> boolean
+//     Sends `obj` as JSON over this page's room socket (the htmx ws connection of the element
+//     #room-<CODE>-socket). While the socket is down the message is queued and sent on
+//     reconnect. Returns false when the page has no room socket at all.
+//   window.Focusroom.roomCode: the room's code.
+//   Events on document: "focusroom:socket-open" / "focusroom:socket-closed".
+//
+// No framework, no inline script (CSP). Everything the server sends is HTML swapped by id;
+// this file only reads data-* attributes and redraws.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-room-code]");
+  if (!root) return;
+  var code = root.getAttribute("data-room-code");
+  var roomName = root.getAttribute("data-room-name") || "Focusroom";
+  var me = root.getAttribute("data-me");
+  var socket = null;
+  var offsets = [];            // recent (server - client) clock samples, ms
+  var lastShown = null;        // "mm:ss" last written, to touch the DOM only on change
+  var lastKey = null;          // status|phase|round last seen, to notice phase changes
+  var audio = null;
+
+  function byId(suffix) { return document.getElementById("room-" + code + "-" + suffix); }
+
+  // ---------------------------------------------------------------- server clock
+  function addOffsetSample(timerEl) {
+    var serverNow = Number(timerEl.getAttribute("data-server-now-ms"));
+    if (!serverNow) return;
+    offsets.push(serverNow - Date.now());
+    if (offsets.length > 10) offsets.shift();
+  }
+
+  // A sample is late by its delivery time, never early: the largest is the best estimate.
+  function serverNow() {
+    var best = offsets.length ? Math.max.apply(null, offsets) : 0;
+    return Date.now() + best;
+  }
+
+  function remainingMs(timerEl) {
+    var endsAt = Number(timerEl.getAttribute("data-ends-at-ms"));
+    if (timerEl.getAttribute("data-status") === "running" && endsAt) {
+      return Math.max(0, endsAt - serverNow());
+    }
+    return Math.max(0, Number(timerEl.getAttribute("data-remaining-ms")) || 0);
+  }
+
+  function clock(ms) {
+    var total = Math.ceil(ms / 1000 - 1e-6);
+    var hours = Math.floor(total / 3600);
+    var minutes = Math.floor((total % 3600) / 60);
+    var seconds = total % 60;
+    var mmss = (minutes < 10 ? "0" : "") + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+    return hours ? hours + ":" + mmss : mmss;
+  }
+
+  // ---------------------------------------------------------------- drawing
+  function draw() {
+    var timerEl = byId("timer");
+    if (!timerEl) return;
+    var left = remainingMs(timerEl);
+    var shown = clock(left);
+    var countdown = timerEl.querySelector(".countdown");
+    if (countdown && countdown.textContent !== shown) countdown.textContent = shown;
+    var ring = timerEl.querySelector(".ring-progress");
+    var phaseMs = Number(timerEl.getAttribute("data-phase-ms")) || 1;
+    if (ring) {
+      var elapsed = timerEl.getAttribute("data-status") === "completed" ? 1 : 1 - left / phaseMs;
+      ring.setAttribute("stroke-dashoffset", (Math.min(1, Math.max(0, elapsed)) * 100).toFixed(2));
+    }
+    if (shown !== lastShown) {
+      lastShown = shown;
+      var label = timerEl.getAttribute("data-phase-label") || "";
+      var status = timerEl.getAttribute("data-status");
+      var suffix = status === "paused" ? " (paused)" : status === "completed" ? " (done)" : "";
+      document.title = shown + " · " + label + suffix + " · " + roomName;
+    }
+  }
+
+  function frame() { draw(); window.requestAnimationFrame(frame); }
+
+  // ---------------------------------------------------------------- phase changes
+  function timerUpdated() {
+    var timerEl = byId("timer");
+    if (!timerEl) return;
+    addOffsetSample(timerEl);
+    var key = [timerEl.getAttribute("data-status"), timerEl.getAttribute("data-phase"),
+               timerEl.getAttribute("data-round")].join("|");
+    var previous = lastKey;
+    lastKey = key;
+    lastShown = null;
+    draw();
+    if (previous === null || previous === key) return;
+    var before = previous.split("|"), after = key.split("|");
+    var phaseChanged = before[1] !== after[1] || before[2] !== after[2];
+    var completed = after[0] === "completed" && before[0] !== "completed";
+    if (phaseChanged || completed) announcePhase(timerEl);
+  }
+
+  function announcePhase(timerEl) {
+    chime();
+    var title = timerEl.getAttribute("data-phase-label") + " · " + roomName;
+    var body = timerEl.getAttribute("data-headline") || "";
+    if ("Notification" in window && Notification.permission === "granted" &&
+        (document.hidden || !document.hasFocus())) {
+      try { new Notification(title, { body: body, tag: "focusroom-" + code }); } catch (e) { /* unsupported */ }
+    }
+  }
+
+  function chime() {
+    if (!audio) return;  // browsers allow sound only after a gesture; see unlockAudio
+    var now = audio.currentTime;
+    [660, 880].forEach(function (frequency, i) {
+      var osc = audio.createOscillator(), gain = audio.createGain();
+      osc.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, now + i * 0.18);
+      gain.gain.exponentialRampToValueAtTime(0.2, now + i * 0.18 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + i * 0.18 + 0.35);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(now + i * 0.18);
+      osc.stop(now + i * 0.18 + 0.4);
+    });
+  }
+
+  function unlockAudio() {
+    if (audio) return;
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (Context) { try { audio = new Context(); } catch (e) { audio = null; } }
+  }
+
+  // ---------------------------------------------------------------- people
+  function markMe() {
+    var list = byId("people");
+    if (!list || !me) return;
+    var mine = list.querySelector('[data-user-id="' + me + '"]');
+    if (mine && !mine.classList.contains("is-me")) {
+      mine.classList.add("is-me");
+      var name = mine.querySelector(".person-name");
+      if (name) name.insertAdjacentHTML("beforeend", ' <small class="muted">(you)</small>');
+    }
+  }
+
+  // ---------------------------------------------------------------- socket
+  function setConnection(state, text) {
+    var el = byId("connection");
+    if (!el) return;
+    el.setAttribute("data-state", state);
+    el.textContent = text;
+  }
+
+  document.addEventListener("htmx:wsOpen", function (event) {
+    socket = event.detail.socketWrapper;
+    setConnection("open", "Live");
+    document.dispatchEvent(new CustomEvent("focusroom:socket-open", { detail: { code: code } }));
+  });
+
+  document.addEventListener("htmx:wsClose", function (event) {
+    var closeCode = event.detail && event.detail.event ? event.detail.event.code : 0;
+    var retrying = [1006, 1011, 1012, 1013].indexOf(closeCode) >= 0;
+    setConnection(retrying ? "reconnecting" : "closed",
+                  retrying ? "Reconnecting… the timer keeps running." : "Disconnected. Reload the page to reconnect.");
+    document.dispatchEvent(new CustomEvent("focusroom:socket-closed", { detail: { code: code, closeCode: closeCode } }));
+  });
+
+  document.addEventListener("htmx:wsAfterMessage", function () { timerUpdated(); markMe(); });
+  document.addEventListener("htmx:afterSettle", function () { timerUpdated(); markMe(); });
+  document.addEventListener("htmx:oobAfterSwap", function () { timerUpdated(); markMe(); });
+
+  // A refused htmx request (403, 409...): show its message next to the controls.
+  document.addEventListener("htmx:responseError", function (event) {
+    var notice = byId("notice");
+    if (!notice) return;
+    var text = "That did not work.";
+    try {
+      var doc = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+      text = (doc.body.textContent || "").trim() || text;
+    } catch (e) { /* keep the default */ }
+    notice.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = "flash flash-error";
+    p.textContent = text;
+    notice.appendChild(p);
+  });
+
+  window.Focusroom = window.Focusroom || {};
+  window.Focusroom.roomCode = code;
+  window.Focusroom.roomSocketSend = function (obj) {
+    if (!socket) {
+      var el = byId("socket");
+      if (!el || !window.htmx) return false;
+      // Not open yet: try again when it opens, so early reports are not lost.
+      document.addEventListener("htmx:wsOpen", function () { socket.send(JSON.stringify(obj)); }, { once: true });
+      return true;
+    }
+    socket.send(JSON.stringify(obj));
+    return true;
+  };
+
+  // ---------------------------------------------------------------- keyboard, sharing, notifications
+  function typingInto(target) {
+    if (!target || !target.tagName) return false;
+    var tag = target.tagName.toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || tag === "button" ||
+           tag === "a" || target.isContentEditable;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    unlockAudio();
+    if (event.key !== " " || event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target)) return;
+    var controls = byId("controls");
+    var button = controls && controls.querySelector("[data-space-action]");
+    if (!button) return;  // only the host has controls
+    event.preventDefault();
+    button.click();
+  });
+  document.addEventListener("pointerdown", unlockAudio);
+
+  document.addEventListener("click", function (event) {
+    var copy = event.target.closest("[data-copy-link]");
+    if (copy) copyLink(copy);
+    var share = event.target.closest("[data-share-link]");
+    if (share && navigator.share) {
+      navigator.share({ title: roomName, text: "Focus with me in " + roomName, url: share.getAttribute("data-share-link") })
+        .catch(function () { /* dismissed */ });
+    }
+    var notify = event.target.closest("[data-enable-notifications]");
+    if (notify && "Notification" in window) {
+      Notification.requestPermission().then(function () { notify.hidden = Notification.permission !== "default"; });
+    }
+  });
+
+  function copyLink(button) {
+    var link = button.getAttribute("data-copy-link");
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = "Copied!";
+      setTimeout(function () { button.textContent = label; }, 1800);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(link).then(done, function () { selectLink(); });
+    } else {
+      selectLink();
+      try { if (document.execCommand("copy")) done(); } catch (e) { /* selected: the user can copy */ }
+    }
+  }
+
+  function selectLink() {
+    var input = byId("link");
+    if (input) { input.focus(); input.select(); }
+  }
+
+  function init() {
+    var share = document.querySelector("[data-share-link]");
+    if (share && navigator.share) share.hidden = false;
+    var notify = document.querySelector("[data-enable-notifications]");
+    if (notify && "Notification" in window && Notification.permission === "default") notify.hidden = false;
+    timerUpdated();
+    markMe();
+    window.requestAnimationFrame(frame);
+    // Background tabs get no animation frames; the title still follows the deadline.
+    setInterval(draw, 1000);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

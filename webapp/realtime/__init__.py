@@ -1,0 +1,57 @@
+"""Live channel: the event hub (in-process now, a broker later) and the WebSocket plumbing.
+
+Publishers call `publish(topic, html)` after their commit; each socket subscribes to its topics
+through `get_hub()`. The hub knows nothing about the database or the templates.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+
+from flask import Flask, current_app
+
+from .hub import GOING_AWAY_CODE, RESYNC, Close, Hub, LocalHub, Subscription
+
+__all__ = ["Close", "GOING_AWAY_CODE", "Hub", "LocalHub", "RESYNC", "Subscription",
+           "get_hub", "init_app", "publish", "shutdown"]
+
+EXTENSION_KEY = "focusroom_hub"
+
+
+def init_app(app: Flask, hub: Hub | None = None) -> None:
+    """Attach one hub to the app (once); under gunicorn, close sockets with 1012 on SIGTERM."""
+    app.extensions.setdefault(EXTENSION_KEY, hub or LocalHub())
+    if "gunicorn.arbiter" in sys.modules:
+        _close_sockets_on_signals(app)
+
+
+def get_hub(app: Flask | None = None) -> Hub:
+    return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def publish(topic: str, message: str, app: Flask | None = None) -> int:
+    return get_hub(app).publish(topic, message)
+
+
+def shutdown(app: Flask) -> int:
+    """Ask every open socket of this process to close with 1012 so browsers reconnect."""
+    hub = app.extensions.get(EXTENSION_KEY)
+    return hub.close_all(Close()) if hub is not None else 0
+
+
+def _close_sockets_on_signals(app: Flask) -> None:
+    # gunicorn's worker installs its SIGTERM/SIGINT/SIGQUIT handlers before it loads the app;
+    # we chain ours in front. A signal handler must not take locks the interrupted code may
+    # hold, so it only starts a thread that does the closing.
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+        previous = signal.getsignal(signum)
+
+        def handler(sig, frame, previous=previous):
+            threading.Thread(target=shutdown, args=(app,), daemon=True).start()
+            if callable(previous):
+                previous(sig, frame)
+
+        signal.signal(signum, handler)

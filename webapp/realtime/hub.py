@@ -1,0 +1,169 @@
+"""The event hub: `publish(topic, html)` fans a message out to every subscription of the topic.
+
+Each connection owns one bounded queue, so a slow client can never stall a broadcast: when its
+queue is full, what it had queued is dropped and replaced by a single RESYNC marker, and the
+connection re-sends its whole state instead (the messages are idempotent HTML fragments, so the
+latest full state supersedes everything that was dropped).
+
+`LocalHub` is the in-process implementation (one web process). A Redis implementation can sit
+behind the same `Hub` interface later: its `publish` would PUBLISH to a channel and a listener
+thread would call `_fan_out` for the local subscriptions; nothing else changes.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+DEFAULT_QUEUE_SIZE = 64
+GOING_AWAY_CODE = 1012  # "service restart": the htmx ws extension reconnects on it
+
+
+class _Resync:
+    """Marker: messages were dropped; send the whole state again."""
+
+    def __repr__(self) -> str:
+        return "RESYNC"
+
+
+RESYNC = _Resync()
+
+
+@dataclass(frozen=True)
+class Close:
+    """Marker: close the connection with this WebSocket close code."""
+
+    code: int = GOING_AWAY_CODE
+    reason: str = "Server restarting"
+
+
+class Subscription:
+    """One connection's mailbox: published messages (bounded) and the connection's own items."""
+
+    def __init__(self, topics: Iterable[str], maxsize: int = DEFAULT_QUEUE_SIZE):
+        self.topics = frozenset(topics)
+        self.maxsize = maxsize
+        # Unbounded underneath: deliver() enforces the bound for published messages, and the
+        # socket layer bounds its own inbound items, which must never be dropped.
+        self._queue: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self.closing: Close | None = None
+        self.dropped = 0
+
+    def deliver(self, message) -> bool:
+        """Queue without ever blocking; on overflow, replace the backlog with RESYNC.
+
+        A Close is never dropped, and nothing published is queued after it.
+        """
+        with self._lock:
+            if self.closing is not None:
+                return False
+            if isinstance(message, Close):
+                self.closing = message
+            elif self._queue.qsize() >= self.maxsize:
+                self._drop_backlog()
+                message = RESYNC
+            self._queue.put_nowait(message)
+            return message is not RESYNC
+
+    def put(self, item) -> None:
+        """For the connection's own producers (its socket reader); never dropped."""
+        self._queue.put_nowait(item)
+
+    def get(self, timeout: float | None = None):
+        """The next item, or None after `timeout` seconds without one."""
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def _drop_backlog(self) -> None:
+        kept = []
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(item, str) or item is RESYNC:
+                self.dropped += isinstance(item, str)
+            else:
+                kept.append(item)
+        for item in kept:
+            self._queue.put_nowait(item)
+
+
+class Hub(ABC):
+    """What publishers and sockets rely on; implementations differ only in how messages travel."""
+
+    @abstractmethod
+    def subscribe(self, topics: Iterable[str], maxsize: int = DEFAULT_QUEUE_SIZE) -> Subscription: ...
+
+    @abstractmethod
+    def unsubscribe(self, subscription: Subscription) -> None: ...
+
+    @abstractmethod
+    def publish(self, topic: str, message: str) -> int:
+        """Send `message` to every subscriber of `topic`; returns how many local ones got it."""
+
+    @abstractmethod
+    def close_all(self, close: Close = Close()) -> int:
+        """Ask every local connection to close (server shutdown); returns how many were asked."""
+
+    @abstractmethod
+    def subscriber_count(self, topic: str | None = None) -> int: ...
+
+
+class LocalHub(Hub):
+    """In-process hub: a registry of subscriptions by topic, guarded by one lock."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._by_topic: dict[str, set[Subscription]] = {}
+        self.closing = False
+
+    def subscribe(self, topics, maxsize=DEFAULT_QUEUE_SIZE) -> Subscription:
+        subscription = Subscription(topics, maxsize)
+        with self._lock:
+            for topic in subscription.topics:
+                self._by_topic.setdefault(topic, set()).add(subscription)
+        if self.closing:
+            subscription.deliver(Close())
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        with self._lock:
+            for topic in subscription.topics:
+                members = self._by_topic.get(topic)
+                if members is not None:
+                    members.discard(subscription)
+                    if not members:
+                        del self._by_topic[topic]
+
+    def publish(self, topic: str, message: str) -> int:
+        return self._fan_out(topic, message)
+
+    def _fan_out(self, topic: str, message) -> int:
+        with self._lock:
+            members = list(self._by_topic.get(topic, ()))
+        for subscription in members:
+            subscription.deliver(message)
+        return len(members)
+
+    def close_all(self, close: Close = Close()) -> int:
+        self.closing = True
+        with self._lock:
+            everyone = {s for members in self._by_topic.values() for s in members}
+        for subscription in everyone:
+            subscription.deliver(close)
+        return len(everyone)
+
+    def subscriber_count(self, topic: str | None = None) -> int:
+        with self._lock:
+            if topic is not None:
+                return len(self._by_topic.get(topic, ()))
+            return len({s for members in self._by_topic.values() for s in members})

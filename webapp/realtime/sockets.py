@@ -1,0 +1,118 @@
+"""Socket plumbing shared by every live page: Origin check and the per-connection loop.
+
+One connection = one handler thread (a greenlet under gevent) that alone sends on its socket,
+plus one reader thread that turns incoming frames into items of the same mailbox. Everything
+the connection does (send a published fragment, answer a client message, re-send its state,
+close) therefore happens in order, in the handler's request context.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Request
+from simple_websocket import ConnectionClosed
+
+from .hub import RESYNC, Close, Hub, Subscription
+
+log = logging.getLogger(__name__)
+
+MAX_CLIENT_MESSAGE_BYTES = 4096
+MAX_PENDING_CLIENT_MESSAGES = 16  # the reader waits beyond this: a flood cannot grow memory
+POLICY_VIOLATION = 1008
+
+
+def origin_allowed(request: Request) -> bool:
+    """Refuse cross-site WebSocket hijacking: a browser's Origin must be this very host.
+
+    Browsers always send Origin on a WebSocket handshake; a client without one is not a
+    browser acting for someone else (it must present the cookie itself), so it may connect.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == request.host.lower()
+
+
+@dataclass(frozen=True)
+class ClientMessage:
+    data: dict
+
+
+class _Disconnected:
+    pass
+
+
+DISCONNECTED = _Disconnected()
+
+
+def parse_client_message(raw) -> dict | None:
+    """A JSON object of a sane size, or None (ignored)."""
+    if not isinstance(raw, str) or len(raw) > MAX_CLIENT_MESSAGE_BYTES:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def serve(ws, hub: Hub, subscription: Subscription, *,
+          on_message: Callable[[dict], str | None],
+          full_state: Callable[[], str],
+          wait_seconds: float = 5.0) -> None:
+    """Run one connection until it closes: push published fragments, answer client messages.
+
+    `full_state()` renders everything the page shows (sent first, and again after an overflow);
+    `on_message(data)` handles a client's JSON object and may return HTML for this client only.
+    """
+    slots = threading.BoundedSemaphore(MAX_PENDING_CLIENT_MESSAGES)
+    reader = threading.Thread(target=_read_loop, args=(ws, subscription, slots), daemon=True)
+    try:
+        ws.send(full_state())
+        reader.start()
+        while True:
+            item = subscription.get(timeout=wait_seconds)
+            if item is None:
+                if not ws.connected:
+                    return
+                continue
+            if isinstance(item, str):
+                ws.send(item)
+            elif isinstance(item, ClientMessage):
+                slots.release()
+                reply = on_message(item.data)
+                if reply:
+                    ws.send(reply)
+            elif item is RESYNC:
+                ws.send(full_state())
+            elif isinstance(item, Close):
+                ws.close(reason=item.code, message=item.reason)
+                return
+            elif item is DISCONNECTED:
+                return
+    except ConnectionClosed:
+        return
+    finally:
+        hub.unsubscribe(subscription)
+
+
+def _read_loop(ws, subscription: Subscription, slots: threading.BoundedSemaphore) -> None:
+    try:
+        while True:
+            raw = ws.receive()
+            data = parse_client_message(raw)
+            if data is not None:
+                slots.acquire()
+                subscription.put(ClientMessage(data))
+    except ConnectionClosed:
+        pass
+    except Exception:  # a broken frame must not leave the handler waiting forever
+        log.exception("socket reader failed")
+    finally:
+        subscription.put(DISCONNECTED)

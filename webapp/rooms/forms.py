@@ -1,0 +1,101 @@
+"""Room forms. Every setting's default and range lives here once (the model mirrors the defaults)."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH
+
+# (default, minimum, maximum)
+WORK_MINUTES = (25, 1, 180)
+SHORT_BREAK_MINUTES = (5, 1, 60)
+LONG_BREAK_MINUTES = (15, 1, 120)
+LONG_BREAK_EVERY = (4, 1, 12)
+ROUNDS = (4, 1, 50)
+MAX_PARTICIPANTS = (50, 2, 1000)
+NAME_MAX = 80
+DEFAULT_SETTINGS = {
+    "work_minutes": WORK_MINUTES[0], "short_break_minutes": SHORT_BREAK_MINUTES[0],
+    "long_break_minutes": LONG_BREAK_MINUTES[0], "long_break_every": LONG_BREAK_EVERY[0],
+    "rounds": ROUNDS[0], "auto_start_breaks": True, "auto_start_work": False, "is_public": False,
+    "max_participants": MAX_PARTICIPANTS[0],
+}
+
+
+def _minutes(label: str, limits: tuple[int, int, int], unit: str = "minutes") -> IntegerField:
+    default, low, high = limits
+    return IntegerField(label, default=default, validators=[
+        InputRequired(f"Enter a number of {unit}."),
+        NumberRange(low, high, f"Choose between {low} and {high} {unit}.")],
+        render_kw={"min": low, "max": high, "inputmode": "numeric"})
+
+
+class RoomForm(FlaskForm):
+    name = StringField("Room name", validators=[
+        DataRequired("Give the room a name."),
+        Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")],
+        render_kw={"maxlength": NAME_MAX, "placeholder": "Morning writing sprint", "autocomplete": "off"})
+    work_minutes = _minutes("Work (minutes)", WORK_MINUTES)
+    short_break_minutes = _minutes("Short break (minutes)", SHORT_BREAK_MINUTES)
+    long_break_minutes = _minutes("Long break (minutes)", LONG_BREAK_MINUTES)
+    long_break_every = _minutes("Long break after every … work phases", LONG_BREAK_EVERY, "work phases")
+    rounds = IntegerField("Rounds (work phases)", default=ROUNDS[0], validators=[
+        Optional(), NumberRange(ROUNDS[1], ROUNDS[2], f"Choose between {ROUNDS[1]} and {ROUNDS[2]} rounds.")],
+        render_kw={"min": ROUNDS[1], "max": ROUNDS[2], "inputmode": "numeric"})
+    until_stopped = BooleanField("Keep going until stopped (no round limit)", default=False)
+    auto_start_breaks = BooleanField("Start breaks automatically", default=True)
+    auto_start_work = BooleanField("Start the next work phase automatically", default=False)
+    is_public = BooleanField("List this room in the public directory", default=False)
+    max_participants = _minutes("Maximum participants", MAX_PARTICIPANTS, "people")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends the field's own chain on an empty value, so this check lives here.
+        if not self.until_stopped.data and self.rounds.data is None and not self.rounds.errors:
+            self.rounds.errors = [*self.rounds.errors,
+                                  "Enter a number of rounds, or choose to keep going until stopped."]
+            valid = False
+        return valid
+
+    def settings(self) -> dict:
+        """The validated values as Room column values."""
+        return {
+            "name": self.name.data.strip(),
+            "work_minutes": self.work_minutes.data,
+            "short_break_minutes": self.short_break_minutes.data,
+            "long_break_minutes": self.long_break_minutes.data,
+            "long_break_every": self.long_break_every.data,
+            "rounds": None if self.until_stopped.data else self.rounds.data,
+            "auto_start_breaks": self.auto_start_breaks.data,
+            "auto_start_work": self.auto_start_work.data,
+            "is_public": self.is_public.data,
+            "max_participants": self.max_participants.data,
+        }
+
+
+def normalize_code(raw: str | None) -> str:
+    """Codes are accepted in any letter case and with stray spaces or dashes."""
+    return "".join(ch for ch in (raw or "").upper() if not ch.isspace() and ch != "-")
+
+
+def code_problem(code: str) -> str | None:
+    if not code:
+        return "Enter a room code."
+    if len(code) != ROOM_CODE_LENGTH or any(ch not in ROOM_CODE_ALPHABET for ch in code):
+        return f"A room code has {ROOM_CODE_LENGTH} letters and digits, like K7QM2X."
+    return None
+
+
+class JoinForm(FlaskForm):
+    """The home page's "join with a code" box: a GET form, so no CSRF token is needed."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField("Room code", validators=[DataRequired("Enter a room code.")],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters",
+                                  "spellcheck": "false", "maxlength": 12, "placeholder": "K7QM2X"})
+
+    def validate_code(self, field):
+        problem = code_problem(normalize_code(field.data))
+        if problem:
+            raise ValidationError(problem)

@@ -1,0 +1,134 @@
+"""Room pages and host controls: thin views that parse, authorize, call a service, render."""
+from flask import make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..errors import abort_with
+from ..extensions import db
+from ..models import utcnow
+from . import bp, publishing, services, views
+from .forms import JoinForm, RoomForm, normalize_code
+
+DIRECTORY_PAGE_SIZE = 12
+
+
+def _room_or_404(code: str):
+    try:
+        return services.find_room(code)
+    except services.RoomNotFound as error:
+        abort_with(404, error.message)
+
+
+def _refuse(error: services.RoomError):
+    abort_with(error.status, error.message)
+
+
+@bp.get("/rooms")
+def directory():
+    search = request.args.get("q", "")[:80]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows = db.session.execute(services.directory_query(search)
+                              .limit(DIRECTORY_PAGE_SIZE + 1).offset((page - 1) * DIRECTORY_PAGE_SIZE)).all()
+    now = utcnow()
+    listing = [(room, present, views.timer_view(room, now)) for room, present in rows[:DIRECTORY_PAGE_SIZE]]
+    context = {"listing": listing, "search": search, "page": page,
+               "has_next": len(rows) > DIRECTORY_PAGE_SIZE}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "room-directory":
+        return render_template("rooms/_directory_list.html", **context)
+    return render_template("rooms/directory.html", **context)
+
+
+@bp.route("/rooms/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = RoomForm()
+    if form.validate_on_submit():
+        room = services.create_room(current_user, form.settings(), utcnow())
+        return redirect(url_for("rooms.room", code=room.code))
+    status = 422 if request.method == "POST" else 200
+    return render_template("rooms/new.html", form=form), status
+
+
+@bp.get("/rooms/join")
+def join_code():
+    """The home page's code box: a GET form, so it only looks up and redirects."""
+    form = JoinForm(request.args)
+    if "code" not in request.args:
+        return render_template("rooms/join_code.html", form=form)
+    status = 422
+    if form.validate():
+        code = normalize_code(form.code.data)
+        try:
+            services.find_room(code)
+        except services.RoomNotFound as error:
+            form.code.errors.append(error.message)
+            status = 404
+        else:
+            return redirect(url_for("rooms.room", code=code))
+    return render_template("rooms/join_code.html", form=form), status
+
+
+@bp.get("/r/<code>")
+def room(code: str):
+    if code != normalize_code(code):
+        return redirect(url_for("rooms.room", code=normalize_code(code)))
+    room = _room_or_404(code)
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.guest", next=url_for("rooms.room", code=room.code)))
+    me = services.participant_of(room, current_user)
+    now = utcnow()
+    if me is None:
+        full = services.seats_taken(room, now) >= room.max_participants
+        return render_template("rooms/join.html", room=room, full=full,
+                               people=views.participant_views(room, now))
+    people = views.participant_views(room, now)
+    return render_template("rooms/room.html", room=room, me=me, people=people,
+                           present=views.present_count(people), timer=views.timer_view(room, now),
+                           is_host=room.host_id == current_user.id)
+
+
+@bp.post("/r/<code>/join")
+@login_required
+def join(code: str):
+    room = _room_or_404(code)
+    try:
+        services.join(room, current_user, utcnow())
+    except services.RoomFull as error:
+        return render_template("rooms/join.html", room=room, full=True, message=error.message,
+                               people=views.participant_views(room, utcnow())), error.status
+    return redirect(url_for("rooms.room", code=room.code))
+
+
+@bp.post("/r/<code>/leave")
+@login_required
+def leave(code: str):
+    room = _room_or_404(code)
+    services.leave(room, current_user, utcnow())
+    response = make_response(redirect(url_for("rooms.directory")))
+    response.headers["HX-Redirect"] = url_for("rooms.directory")
+    return response
+
+
+@bp.post("/r/<code>/control/<action>")
+@login_required
+def control(code: str, action: str):
+    room = _room_or_404(code)
+    now = utcnow()
+    try:
+        services.control(room, current_user, action, now)
+    except services.RoomError as error:
+        _refuse(error)
+    # The socket tells everyone; this answer updates the host's own screen at once too.
+    return publishing.timer_html(room, now) + publishing.controls_html(room, current_user.id)
+
+
+@bp.post("/r/<code>/me/<choice>")
+@login_required
+def pause_me(code: str, choice: str):
+    if choice not in ("pause", "resume"):
+        abort_with(404, "There is no such action.")
+    room = _room_or_404(code)
+    try:
+        me = services.set_personal_pause(room, current_user, choice == "pause", utcnow())
+    except services.RoomError as error:
+        _refuse(error)
+    return publishing.me_html(room, me)

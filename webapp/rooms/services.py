@@ -1,0 +1,196 @@
+"""Room rules: create, find, join, leave, host controls, personal pause.
+
+Each action validates first, writes, commits once, then publishes. Errors are RoomError
+subclasses with a user-facing message and an HTTP status; nothing is half-written on error.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, func, null, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, Participant, Room, User
+from ..rules.timer import TimerError
+from ..tracking import hooks
+from . import presence, publishing, timer_service
+from .forms import DEFAULT_SETTINGS, normalize_code
+
+# Someone who joined but whose page has not connected yet keeps their seat this long.
+SEAT_HOLD = timedelta(minutes=2)
+CODE_ATTEMPTS = 20
+
+
+class RoomError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class RoomNotFound(RoomError):
+    status = 404
+
+
+class NotAllowed(RoomError):
+    status = 403
+
+
+class RoomFull(RoomError):
+    status = 409
+
+
+class TimerRefused(RoomError):
+    status = 409
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(ROOM_CODE_LENGTH))
+
+
+def live_room_query(code: str):
+    return (select(Room).where(Room.code == normalize_code(code), Room.archived_at.is_(None))
+            .options(selectinload(Room.participants).selectinload(Participant.user)))
+
+
+def find_room(code: str) -> Room:
+    """The live room with this code, in any letter case; RoomNotFound otherwise."""
+    room = db.session.execute(live_room_query(code)).scalar_one_or_none()
+    if room is None:
+        raise RoomNotFound(f"No room has the code {normalize_code(code)[:12] or '…'}.")
+    return room
+
+
+def participant_of(room: Room, user) -> Participant | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return next((p for p in room.participants if p.user_id == user.id), None)
+
+
+def create_room(host: User, settings: dict, now: datetime, *, is_solo: bool = False) -> Room:
+    """Create a room with a fresh code and its creator inside as host (one commit).
+
+    `settings` are Room column values (see forms.RoomForm.settings); missing ones get defaults.
+    """
+    settings = {**DEFAULT_SETTINGS, **settings}
+    for _ in range(CODE_ATTEMPTS):
+        code = new_code()
+        taken = db.session.execute(
+            select(exists().where(Room.code == code, Room.archived_at.is_(None)))).scalar()
+        if taken:
+            continue
+        room = Room(code=code, host_id=host.id, created_by_id=host.id, is_solo=is_solo,
+                    created_at=now, last_active_at=now, **settings)
+        timer_service.initialize(room)
+        if settings["rounds"] is None:
+            room.rounds = null()  # a plain None would let the column default (4) fill it in
+        room.participants.append(Participant(user_id=host.id, joined_at=now, last_seen_at=now))
+        db.session.add(room)
+        try:
+            db.session.commit()
+        except IntegrityError:  # another room took the code between our check and insert
+            db.session.rollback()
+            continue
+        return room
+    raise RoomError("Could not find a free room code. Please try again.")
+
+
+def seats_taken(room: Room, now: datetime) -> int:
+    return sum(1 for p in room.participants
+               if p.connections > 0 or (p.left_at is None and p.joined_at >= now - SEAT_HOLD))
+
+
+def join(room: Room, user: User, now: datetime) -> Participant:
+    """Make `user` a participant (idempotent); RoomFull when every seat is taken."""
+    existing = participant_of(room, user)
+    if existing is not None:
+        return existing
+    if seats_taken(room, now) >= room.max_participants:
+        raise RoomFull(f"This room is full ({room.max_participants} people). Try again later.")
+    participant = Participant(room_id=room.id, user_id=user.id, joined_at=now, last_seen_at=now)
+    db.session.add(participant)
+    room.last_active_at = now
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same person joined twice at once: keep the first
+        db.session.rollback()
+        return db.session.execute(select(Participant).where(
+            Participant.room_id == room.id, Participant.user_id == user.id)).scalar_one()
+    publishing.participants_changed(room, now)
+    return participant
+
+
+def leave(room: Room, user: User, now: datetime) -> None:
+    """An explicit Leave: the person counts as gone now, and a host hands over at once."""
+    participant = participant_of(room, user)
+    if participant is None:
+        return
+    participant.left_at = now
+    participant.is_paused = False
+    old_host = room.host_id
+    handed = presence.hand_over(room, now, leaving_user_id=user.id) if room.host_id == user.id else False
+    room.last_active_at = now
+    db.session.commit()
+    if handed:
+        publishing.publish_host_change(room, old_host, now)
+    else:
+        publishing.participants_changed(room, now)
+
+
+def control(room: Room, user: User, action: str, now: datetime) -> timer_service.TimerChange:
+    """A host's start/pause/resume/skip/reset/end. NotAllowed for anyone else."""
+    if action not in timer_service.ACTIONS:
+        raise RoomNotFound("There is no such control.")
+    for _ in range(3):
+        if user is None or room.host_id != user.id:
+            raise NotAllowed("Only the host can control the timer.")
+        try:
+            change = timer_service.change(room, now, action)
+            db.session.commit()
+        except TimerError as error:
+            db.session.rollback()
+            raise TimerRefused(str(error)) from error
+        except timer_service.StaleRoom:
+            db.session.rollback()  # expires the room: the next attempt reads the new state
+            continue
+        if change.transitions or change.action:
+            publishing.publish_timer_change(room, now)
+        return change
+    raise TimerRefused("The timer changed at the same moment. Please try again.")
+
+
+def set_personal_pause(room: Room, user: User, paused: bool, now: datetime) -> Participant:
+    participant = participant_of(room, user)
+    if participant is None:
+        raise NotAllowed("Join the room first.")
+    if participant.is_paused != paused:
+        participant.is_paused = paused
+        hooks.participant_paused(room, participant, paused, now)
+        db.session.commit()
+        publishing.participants_changed(room, now)
+    publishing.publish_me(room, participant)
+    return participant
+
+
+def directory_query(search: str = ""):
+    """Public, live, shared rooms, most recently active first, with how many are present."""
+    present = (select(func.count(Participant.id))
+               .where(Participant.room_id == Room.id, Participant.connections > 0)
+               .correlate(Room).scalar_subquery())
+    query = (select(Room, present.label("present"))
+             .where(Room.is_public.is_(True), Room.archived_at.is_(None), Room.is_solo.is_(False)))
+    search = (search or "").strip()
+    if search:
+        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Room.name.ilike(f"%{escaped}%", escape="\\"))
+    return query.order_by(Room.last_active_at.desc(), Room.id.desc())
+
+
+def api_visible(room: Room, viewer) -> bool:
+    """Public rooms are readable by anyone; private ones only by their participants."""
+    return room.is_public or participant_of(room, viewer) is not None
+

@@ -1,0 +1,124 @@
+"""The room socket `/r/<CODE>/ws`: one per open room page, driven by the htmx ws extension.
+
+Admission happens before the upgrade (a plain HTTP 403/404 answer): a foreign Origin is
+refused (cross-site WebSocket hijacking), and only participants of the room get in (their
+session or guest cookie, through flask-login). Once open, the socket gets the whole state,
+then every fragment published to the room and to this person; the page sends small JSON
+objects: tracking's reports ({"type": "activity"|"hidden"|"visible"}) and host controls
+({"type": "control", "action": "pause"}).
+"""
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from .. import realtime
+from ..errors import error_response
+from ..extensions import db, sock
+from ..models import utcnow
+from ..realtime.sockets import origin_allowed, serve
+from ..tracking import hooks
+from . import bp, presence, publishing, services
+
+REPORT_KINDS = ("activity", "hidden", "visible")
+
+
+@bp.before_request
+def _admit_socket():
+    if request.endpoint != "rooms.socket":
+        return None
+    if not origin_allowed(request):
+        return error_response(403, "Cross-site WebSocket connections are refused.")
+    if not current_user.is_authenticated:
+        return error_response(401)
+    try:
+        room = services.find_room(request.view_args["code"])
+    except services.RoomNotFound as error:
+        return error_response(404, error.message)
+    if services.participant_of(room, current_user) is None:
+        return error_response(403, "Join the room first.")
+    return None
+
+
+@sock.route("/r/<code>/ws", bp=bp, endpoint="socket")
+def socket(ws, code: str):
+    user_id = current_user.id
+    room = services.find_room(code)
+    room_id, room_code = room.id, room.code
+    hub = realtime.get_hub()
+    subscription = hub.subscribe([publishing.room_topic(room_id), publishing.user_topic(room_id, user_id)])
+    connected_at = utcnow()
+    if presence.connect(room, user_id, connected_at) is not None:
+        _publish_presence(room_code, connected_at)
+    db.session.close()  # hold no database connection while the socket idles
+    try:
+        serve(ws, hub, subscription,
+              full_state=lambda: _full_state(room_code, user_id),
+              on_message=lambda data: _on_message(room_code, user_id, data))
+    finally:
+        _disconnect(room_code, user_id)
+
+
+def _full_state(code: str, user_id: int) -> str:
+    try:
+        room = services.find_room(code)
+        me = next((p for p in room.participants if p.user_id == user_id), None)
+        return publishing.full_state_html(room, me, utcnow())
+    finally:
+        db.session.close()
+
+
+def _on_message(code: str, user_id: int, data: dict) -> str | None:
+    """Handle one client message; the returned HTML goes to this connection only."""
+    kind = data.get("type")
+    try:
+        room = services.find_room(code)
+        me = next((p for p in room.participants if p.user_id == user_id), None)
+        if me is None:
+            return None
+        now = utcnow()
+        if kind in REPORT_KINDS:
+            changed = hooks.client_report(room, me, kind, now)
+            db.session.commit()
+            if changed:
+                publishing.participants_changed(room, now)
+        elif kind == "control":
+            return _control(room, me.user, str(data.get("action", "")), now)
+        return None
+    except services.RoomNotFound:
+        return None
+    finally:
+        db.session.close()
+
+
+def _control(room, user, action: str, now) -> str | None:
+    try:
+        services.control(room, user, action, now)
+    except services.RoomError as error:
+        return publishing.notice_html(room, error.message)
+    return None
+
+
+def _publish_presence(code: str, now) -> None:
+    room = services.find_room(code)
+    publishing.participants_changed(room, now)
+
+
+def _disconnect(code: str, user_id: int) -> None:
+    now = utcnow()
+    try:
+        room = services.find_room(code)
+        participant, last = presence.disconnect(room, user_id, now)
+        if last:
+            if presence.host_grace().total_seconds() <= 0 and room.host_id == user_id:
+                old_host = room.host_id
+                if presence.hand_over(room, now):
+                    db.session.commit()
+                    publishing.publish_host_change(room, old_host, now)
+                    return
+            publishing.participants_changed(room, now)
+    except services.RoomNotFound:
+        pass
+    finally:
+        db.session.close()
+

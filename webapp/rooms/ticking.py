@@ -1,0 +1,98 @@
+"""The rooms' share of each tick: phases at their deadlines, hand-overs, archiving, time updates.
+
+Idempotent by construction: phases follow from stored deadlines (a doubled tick finds nothing
+due), every timer write is a compare-and-set on `timer_version` (a racing ticker loses
+cleanly), hand-overs and archiving are conditional updates. One transaction, then publish.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Participant, Room
+from ..rules.timer import COMPLETED, IDLE, PAUSED, RUNNING
+from ..tracking import hooks
+from . import presence, publishing, timer_service
+
+ARCHIVE_AFTER = timedelta(hours=2)
+
+
+@dataclass
+class TickResult:
+    advanced: list[Room] = field(default_factory=list)
+    handed_over: list[tuple[Room, int | None]] = field(default_factory=list)
+    lists_to_publish: set[int] = field(default_factory=set)
+    archived: int = 0
+
+
+def tick(now: datetime) -> TickResult:
+    """Advance, hand over and archive in one transaction, then publish. Returns what happened."""
+    result = TickResult()
+    for room in _due_rooms(now):
+        try:
+            change = timer_service.advance(room, now)
+        except timer_service.StaleRoom:  # another ticker got there first: nothing was written
+            db.session.expire(room)
+            continue
+        if change.transitions:
+            result.advanced.append(room)
+    result.lists_to_publish = set(hooks.tick(now) or ())
+    for room in presence.rooms_needing_a_host(now):
+        old_host = room.host_id
+        if presence.hand_over(room, now):
+            result.handed_over.append((room, old_host))
+    result.archived = _archive_idle(now)
+    db.session.commit()
+    _publish(result, now)
+    return result
+
+
+def _due_rooms(now: datetime) -> list[Room]:
+    return list(db.session.execute(
+        select(Room).where(Room.status == RUNNING, Room.phase_ends_at <= now, Room.archived_at.is_(None))
+        .options(selectinload(Room.participants))
+    ).scalars())
+
+
+def _archive_idle(now: datetime) -> int:
+    """Rooms nobody is in and nothing has happened in for ARCHIVE_AFTER free their code."""
+    someone_present = exists().where(Participant.room_id == Room.id, Participant.connections > 0)
+    return db.session.execute(
+        update(Room)
+        .where(Room.archived_at.is_(None), Room.is_solo.is_(False),
+               Room.status.in_((IDLE, PAUSED, COMPLETED)),
+               Room.last_active_at <= now - ARCHIVE_AFTER, ~someone_present)
+        .values(archived_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0
+
+
+def _publish(result: TickResult, now: datetime) -> None:
+    fully_published = set()
+    for room in result.advanced:
+        publishing.publish_timer_change(room, now)
+        fully_published.add(room.id)
+    for room, old_host in result.handed_over:
+        publishing.publish_host_change(room, old_host, now)
+        fully_published.add(room.id)
+    held_back = (result.lists_to_publish | publishing.take_pending_lists()) - fully_published
+    for room in _live_rooms(held_back):
+        publishing.publish_participants(room, now)
+    running = db.session.execute(
+        select(Room).where(Room.status == RUNNING, Room.archived_at.is_(None))).scalars()
+    for room in running:
+        if room.id not in fully_published:
+            publishing.publish_time(room, now)
+    db.session.rollback()  # end the read transaction the publishing queries opened
+
+
+def _live_rooms(ids: set[int]) -> list[Room]:
+    if not ids:
+        return []
+    return list(db.session.execute(
+        select(Room).where(Room.id.in_(ids), Room.archived_at.is_(None))
+        .options(selectinload(Room.participants).selectinload(Participant.user))).scalars())

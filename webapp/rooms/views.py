@@ -1,0 +1,121 @@
+"""What a room looks like at a moment: plain view objects for templates and the API.
+
+Templates never query: everything they show is computed here from rows that were loaded
+before rendering, at one `now`, so the page, the socket push and the API agree.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..models import Participant, Room, to_epoch_ms
+from ..rules.timer import COMPLETED, IDLE, LONG_BREAK, PAUSED, RUNNING, SHORT_BREAK, WORK
+from ..tracking import hooks
+from . import timer_service
+
+PHASE_LABELS = {WORK: "Work", SHORT_BREAK: "Short break", LONG_BREAK: "Long break"}
+STATUS_LABELS = {
+    "waiting": "waiting", "focusing": "focusing", "on_break": "on break", "paused": "paused",
+    "left": "left", "idle": "idle", "away": "away", "failed": "failed",
+}
+
+
+@dataclass(frozen=True)
+class TimerView:
+    code: str
+    status: str
+    phase: str
+    phase_label: str
+    round: int
+    rounds: int | None
+    remaining_seconds: float
+    phase_seconds: int
+    progress: float
+    ends_at_ms: int | None
+    server_now_ms: int
+    version: int
+
+    @property
+    def display_seconds(self) -> int:
+        """Whole seconds as a countdown shows them: 25:00 at the start, 00:00 only at the end."""
+        return max(0, math.ceil(self.remaining_seconds - 1e-6))
+
+    @property
+    def round_label(self) -> str:
+        return f"{self.round} of {self.rounds}" if self.rounds else f"{self.round}"
+
+    @property
+    def headline(self) -> str:
+        """The one line that says what is going on, in words."""
+        if self.status == COMPLETED:
+            return "Session complete. Well done!"
+        if self.status == PAUSED:
+            return f"{self.phase_label} paused"
+        if self.status == IDLE:
+            if self.phase == WORK and self.round == 1:
+                return "Waiting for the host to start"
+            return f"Up next: {self.phase_label.lower()}"
+        return "Focus time" if self.phase == WORK else f"{self.phase_label}: time to rest"
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    id: int
+    user_id: int
+    name: str
+    status: str
+    is_host: bool
+    is_guest: bool
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status.replace("_", " "))
+
+
+def timer_view(room: Room, now: datetime) -> TimerView:
+    cfg = timer_service.config_of(room)
+    return TimerView(
+        code=room.code, status=room.status, phase=room.phase,
+        phase_label=PHASE_LABELS.get(room.phase, room.phase), round=room.round, rounds=room.rounds,
+        remaining_seconds=timer_service.remaining_seconds(room, now),
+        phase_seconds=cfg.phase_seconds(room.phase), progress=timer_service.progress(room, now),
+        ends_at_ms=to_epoch_ms(room.phase_ends_at) if room.status == RUNNING else None,
+        server_now_ms=to_epoch_ms(now), version=room.timer_version,
+    )
+
+
+def own_status(room: Room, participant: Participant) -> str:
+    """The status the room itself knows; tracking may refine it (idle, away, failed)."""
+    if participant.connections <= 0:
+        return "left"
+    if room.status == PAUSED or participant.is_paused:
+        return "paused"
+    if room.status == RUNNING:
+        return "focusing" if room.phase == WORK else "on_break"
+    return "waiting"
+
+
+def participant_view(room: Room, participant: Participant, now: datetime) -> ParticipantView:
+    figures = dict(hooks.participant_figures(room, participant, now) or {})
+    status = own_status(room, participant)
+    tracked = figures.pop("status", None)
+    # Tracking's status wins, except that a closed page reads "left" (the issue's word for
+    # it) unless tracking says the session failed, which matters more.
+    if tracked and (status != "left" or tracked == "failed"):
+        status = tracked
+    user = participant.user
+    return ParticipantView(id=participant.id, user_id=participant.user_id, name=user.name,
+                           status=status, is_host=participant.user_id == room.host_id,
+                           is_guest=user.is_guest, figures=figures)
+
+
+def participant_views(room: Room, now: datetime) -> list[ParticipantView]:
+    """Present people first (in order of arrival), then those who left."""
+    views = [participant_view(room, p, now) for p in room.participants]
+    return sorted(views, key=lambda v: v.status == "left")
+
+
+def present_count(views: list[ParticipantView]) -> int:
+    return sum(1 for v in views if v.status != "left")
