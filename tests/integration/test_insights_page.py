@@ -1,0 +1,159 @@
+"""The /insights page: ranges, empty states, the htmx fragment, charts and their text alternatives."""
+import re
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from webapp.insights.sample import add_session, seed_history
+from webapp.models import utcnow
+
+BERLIN = ZoneInfo("Europe/Berlin")
+CHART_IDS = ("chart-hours", "chart-types", "chart-weekly", "chart-heatmap", "chart-trend", "chart-calendar")
+
+
+def at(days_ago: int, hour: int, minute: int = 0, zone=BERLIN) -> datetime:
+    day = utcnow().astimezone(zone).date() - timedelta(days=days_ago)
+    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
+
+
+@pytest.fixture
+def signed_in(auth, make_user):
+    user = make_user("ada", timezone="Europe/Berlin")
+    auth.login("ada")
+    return user
+
+
+def test_insights_needs_sign_in(client):
+    for path in ("/insights", "/insights/export.csv", "/insights/export.json"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_nav_links_to_insights(client, signed_in):
+    assert 'href="/insights"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_new_user_gets_a_helpful_empty_state(client, signed_in):
+    html = client.get("/insights").get_data(as_text=True)
+    assert "Your insights start with your first session" in html
+    assert "Europe/Berlin" in html
+    assert "<svg class=\"chart" not in html and "Download CSV" not in html
+
+
+def test_a_range_without_data_says_so_and_offers_all_time(client, signed_in):
+    add_session(signed_in, at(200, 9), 25)
+    html = client.get("/insights?range=7d").get_data(as_text=True)
+    assert "Nothing was logged in this range" in html and "range=all" in html
+    assert 'data-stat="sessions">0<' in html
+
+
+def test_a_month_of_sessions_renders_every_chart_with_text_alternatives(client, signed_in):
+    seed_history(signed_in, 30)
+    html = client.get("/insights").get_data(as_text=True)
+    for chart_id in CHART_IDS:
+        assert f'id="{chart_id}"' in html
+    svgs = re.findall(r'<svg class="chart[^"]*"[^>]*>', html)
+    assert len(svgs) == 5 and all('role="img"' in s and "aria-labelledby" in s for s in svgs)
+    assert html.count("<title id=") == 5 and html.count("<desc id=") == 5
+    assert html.count("Show the numbers") == 4
+    assert "Peak distraction time:" in html and "You focus best" in html
+    assert 'aria-current="true">30 days' in html
+
+
+def test_the_page_shows_the_numbers_of_its_range(client, signed_in):
+    add_session(signed_in, at(1, 9), 50, score=80, interruptions=[("phone", 10, 4), ("phone", 30, 2)])
+    add_session(signed_in, at(1, 14), 25, score=60, interruptions=[("noise", 5, 3)])
+    add_session(signed_in, at(40, 9), 25)  # outside 30 days
+    html = client.get("/insights").get_data(as_text=True)
+    assert 'data-stat="sessions">2<' in html and 'data-stat="interruptions">3<' in html
+    assert 'data-stat="worked">1 h 15 min<' in html and 'data-stat="lost">9 min<' in html
+    assert 'data-stat="effective">1 h 06 min<' in html and 'data-stat="score">70.0<' in html
+    assert "09:00\u201310:00" in html  # best hour and the peak distraction hour
+    assert "<strong>Phone</strong> costs you the most: 6 min over 2 interruptions" in " ".join(html.split())
+    assert 'data-stat="current-streak">1 day<' in html  # yesterday, while today is still empty
+    all_time = client.get("/insights?range=all").get_data(as_text=True)
+    assert 'data-stat="sessions">3<' in all_time and 'aria-current="true">All time' in all_time
+
+
+def test_current_streak_counts_yesterday_when_today_is_empty(client, signed_in):
+    for days_ago in (1, 2, 3):
+        add_session(signed_in, at(days_ago, 9), 25)
+    html = client.get("/insights?range=7d").get_data(as_text=True)
+    assert 'data-stat="current-streak">3 days<' in html
+    assert 'data-stat="longest-streak">3 days<' in html
+
+
+def test_custom_dates(client, signed_in):
+    add_session(signed_in, at(10, 9), 25)
+    add_session(signed_in, at(3, 9), 25)
+    day = (utcnow().astimezone(BERLIN).date() - timedelta(days=10)).isoformat()
+    html = client.get(f"/insights?from={day}&to={day}").get_data(as_text=True)
+    assert 'data-stat="sessions">1<' in html
+    assert f'value="{day}"' in html and "download" in html and f"from={day}" in html
+
+
+@pytest.mark.parametrize("query, message", [
+    ("range=forever", "Choose 7, 30 or 90 days"),
+    ("from=2026-02-01&to=2026-01-01", "on or after"),
+    ("from=2026-13-01&to=2026-12-01", "YYYY-MM-DD"),
+    ("from=2026-01-01", "last day"),
+])
+def test_bad_ranges_explain_themselves_and_fall_back_to_the_month(client, signed_in, query, message):
+    add_session(signed_in, at(1, 9), 25)
+    response = client.get(f"/insights?{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and 'id="range-error"' in html and "Showing the last 30 days instead" in html
+    assert 'data-stat="sessions">1<' in html
+
+
+def test_a_bad_date_marks_its_field(client, signed_in):
+    add_session(signed_in, at(1, 9), 25)
+    html = client.get("/insights?from=2026-02-01&to=2026-01-01").get_data(as_text=True)
+    to_input = re.search(r'<input type="date" id="range-to"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in to_input and 'value="2026-01-01"' in to_input
+
+
+def test_htmx_gets_only_the_fragment_and_history_restores_get_the_page(client, signed_in):
+    add_session(signed_in, at(1, 9), 25)
+    fragment = client.get("/insights?range=7d", headers={"HX-Request": "true"})
+    text = fragment.get_data(as_text=True)
+    assert text.startswith('<div id="insights-body"') and "<html" not in text
+    assert "HX-Request" in fragment.headers["Vary"]
+    restore = client.get("/insights?range=7d", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.get_data(as_text=True)
+    # A bad range inside the page is still swapped (htmx ignores 4xx), with its message.
+    bad = client.get("/insights?range=nope", headers={"HX-Request": "true"})
+    assert bad.status_code == 200 and 'id="range-error"' in bad.get_data(as_text=True)
+
+
+def test_the_switch_links_swap_with_htmx_and_keep_the_url(client, signed_in):
+    add_session(signed_in, at(1, 9), 25)
+    html = client.get("/insights").get_data(as_text=True)
+    for key in ("7d", "30d", "90d", "all"):
+        link = re.search(rf'<a href="/insights\?range={key}"[^>]*>', html).group(0)
+        assert f'hx-get="/insights?range={key}"' in link and 'hx-push-url="true"' in link
+        assert 'hx-target="#insights-body"' in link
+    form = re.search(r'<form class="range-custom"[^>]*>', html).group(0)
+    assert 'hx-get="/insights"' in form and 'hx-push-url="true"' in form and 'method="get"' in form
+
+
+def test_nothing_on_the_page_needs_inline_styles_scripts_or_fixed_light_colours(client, signed_in):
+    seed_history(signed_in, 40)
+    for query in ("", "?range=7d", "?range=all"):
+        html = client.get(f"/insights{query}").get_data(as_text=True)
+        assert "style=" not in html
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+        assert not re.search(r'(fill|stroke)="(#|white|rgb)', html)
+        assert " on" + "click=" not in html
+
+
+def test_the_page_is_drawn_in_the_users_zone(client, signed_in):
+    from webapp.extensions import db
+    # 07:30Z is 08:30 or 09:30 in Berlin (winter/summer) and 13:00 in Kolkata.
+    add_session(signed_in, at(1, 0, zone=ZoneInfo("UTC")) + timedelta(hours=7, minutes=30), 25)
+    signed_in.timezone = "Asia/Kolkata"
+    db.session.commit()
+    html = client.get("/insights?range=7d").get_data(as_text=True)
+    assert "13:00\u201314:00" in html and "Asia/Kolkata" in html
