@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-20 23:27:37.271394
+Create Date: 2026-11-20 23:38:34.639917
 
 """
 from alembic import op
@@ -153,6 +153,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_focus_sessions'))
     )
     with op.batch_alter_table('focus_sessions', schema=None) as batch_op:
+        batch_op.create_index('ix_focus_sessions_open_mode_activity', ['mode', 'last_activity_ms'], unique=False, sqlite_where=sa.text('end_time IS NULL'), postgresql_where=sa.text('end_time IS NULL'))
         batch_op.create_index(batch_op.f('ix_focus_sessions_room_id'), ['room_id'], unique=False)
         batch_op.create_index('ix_focus_sessions_status', ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_focus_sessions_task_id'), ['task_id'], unique=False)
@@ -219,6 +220,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_focus_sessions_task_id'))
         batch_op.drop_index('ix_focus_sessions_status')
         batch_op.drop_index(batch_op.f('ix_focus_sessions_room_id'))
+        batch_op.drop_index('ix_focus_sessions_open_mode_activity', sqlite_where=sa.text('end_time IS NULL'), postgresql_where=sa.text('end_time IS NULL'))
 
     op.drop_table('focus_sessions')
     with op.batch_alter_table('tasks', schema=None) as batch_op:

@@ -13,7 +13,7 @@ from webapp.models import FocusSession, to_epoch_ms
 from webapp.rules.accounting import ACTIVE, AWAY, MODES, Presence, fold
 from webapp.tracking import ticking
 from webapp.tracking.presence import presence_of, store
-from webapp.tracking.sqlfold import fold_values, moment, room_threshold_ms
+from webapp.tracking.sqlfold import fold_values, in_its_room, moment, room_threshold_ms
 
 T0 = to_epoch_ms(START)
 
@@ -46,6 +46,12 @@ def insert_rows(rooms, presences) -> list[FocusSession]:
     return rows
 
 
+def fold_everything(until):
+    """The SQL fold on every row, due or not (the tick restricts it to the rows that are due)."""
+    return (update(FocusSession).where(in_its_room())
+            .values(fold_values(moment(until), room_threshold_ms())))
+
+
 @pytest.fixture
 def rooms(app):
     host = factories.make_user()
@@ -59,7 +65,7 @@ def test_sql_fold_equals_pure_fold_on_the_same_rows(rooms):
     thresholds = {room.id: room.idle_threshold_seconds * 1000 for room in rooms}
     for until in (T0 + 30_000, T0 + 61_234, T0 + 200_000, T0 + 200_000, T0 + 1_000_000):
         expected = {row.id: fold(presence_of(row), until, thresholds[row.room_id]) for row in rows}
-        db.session.execute(update(FocusSession).values(fold_values(moment(until), room_threshold_ms())),
+        db.session.execute(fold_everything(until),
                            execution_options={"synchronize_session": False})
         db.session.commit()
         db.session.expire_all()
@@ -71,8 +77,7 @@ def test_sql_fold_at_the_exact_threshold_turns_idle(rooms):
     room = rooms[1]  # 15 s
     (row,) = insert_rows([room], [Presence(mode=ACTIVE, counted_until_ms=T0, last_activity_ms=T0,
                                            away_since_ms=None)])
-    db.session.execute(update(FocusSession).values(fold_values(moment(T0 + 15_000), room_threshold_ms())),
-                       execution_options={"synchronize_session": False})
+    db.session.execute(fold_everything(T0 + 15_000), execution_options={"synchronize_session": False})
     db.session.commit()
     db.session.refresh(row)
     assert (row.mode, row.active_ms, row.idle_ms, row.elapsed_ms) == ("idle", 15_000, 0, 15_000)
@@ -93,7 +98,7 @@ def test_tick_never_changes_what_a_later_fold_shows(rooms):
         assert fold(presence_of(row), later, thresholds[row.room_id]) == expected[row.id]
 
 
-def test_idle_statement_folds_exactly_like_the_pure_fold(rooms):
+def test_the_tick_folds_rows_that_turn_idle_exactly_like_the_pure_fold(rooms):
     rng = random.Random(7)
     presences = [replace(random_presence(rng), mode=ACTIVE, away_since_ms=None) for _ in range(200)]
     rows = insert_rows(rooms, presences)
@@ -102,12 +107,12 @@ def test_idle_statement_folds_exactly_like_the_pure_fold(rooms):
     due = {row.id: fold(presence_of(row), now, thresholds[row.room_id]) for row in rows
            if row.last_activity_ms + thresholds[row.room_id] <= now and row.counted_until_ms < now}
     assert 20 < len(due) < len(rows)
-    db.session.execute(ticking.idle_statement(now), execution_options={"synchronize_session": False})
+    db.session.execute(ticking.idle_statement(), {"now_ms": now}, execution_options={"synchronize_session": False})
     db.session.commit()
     db.session.expire_all()
     for row in rows:
         if row.id in due:
-            assert presence_of(row) == due[row.id] and row.mode == "idle"
+            assert presence_of(row) == due[row.id]
         else:
             assert row.mode == ACTIVE
 
@@ -119,7 +124,7 @@ def test_tick_statement_count_does_not_grow_with_rows(rooms, count):
     with StatementCounter(db.engine) as counter:
         ticking.tick(at(500))
         db.session.commit()
-    assert len(counter.writes()) == 3
+    assert len(counter.statements) == len(counter.writes()) == 3
 
 
 def test_finished_rows_are_left_alone_by_the_tick(rooms):

@@ -38,6 +38,10 @@ class FocusSession(db.Model):
     __table_args__ = (
         Index("ix_focus_sessions_user_start", "user_id", "start_time"),
         Index("ix_focus_sessions_status", "status"),
+        # The tick reads only rows of work phases still going on, through this small partial index,
+        # so its cost does not grow with the history (tracking/ticking.py).
+        Index("ix_focus_sessions_open_mode_activity", "mode", "last_activity_ms",
+              sqlite_where=db.text("end_time IS NULL"), postgresql_where=db.text("end_time IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

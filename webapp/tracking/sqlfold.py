@@ -7,7 +7,7 @@ mirror and the pure fold agree on the same inputs.
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, and_, case, literal, select
+from sqlalchemy import BigInteger, and_, bindparam, case, literal
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..models import FocusSession, Room
@@ -17,20 +17,33 @@ COUNTING_MODES = (ACTIVE, IDLE, AWAY)
 OPEN_STATUSES = ("running", "failed")  # failed is a verdict; its phase is still being counted
 
 
+def in_its_room() -> ColumnElement:
+    """Joins each row to its room: with it, an UPDATE of focus_sessions reads the room's settings
+    (UPDATE ... FROM rooms, on SQLite >= 3.33 and PostgreSQL) once per row."""
+    return FocusSession.room_id == Room.id
+
+
 def room_threshold_ms() -> ColumnElement:
-    """The idle threshold of each row's room, in ms (a correlated scalar subquery)."""
-    seconds = (select(Room.idle_threshold_seconds).where(Room.id == FocusSession.room_id)
-               .correlate(FocusSession).scalar_subquery())
-    return seconds * 1000
+    """The idle threshold of each row's room, in ms (needs `in_its_room()` in the WHERE)."""
+    return Room.idle_threshold_seconds * 1000
 
 
 def moment(until_ms: int) -> ColumnElement:
     return literal(int(until_ms), BigInteger)
 
 
+def now_parameter() -> ColumnElement:
+    """`:now_ms`, for statements built once and executed every tick with {"now_ms": ...}."""
+    return bindparam("now_ms", type_=BigInteger)
+
+
 def is_open() -> ColumnElement:
-    """Rows of a work phase that is still going on."""
-    return and_(FocusSession.status.in_(OPEN_STATUSES), FocusSession.end_time.is_(None))
+    """Rows of a work phase still going on (a finished record always has its end time).
+
+    Deliberately not a test on `status`: the tick must reach these rows through the small partial
+    indexes on open rows, not through the index on status, which also holds the whole history.
+    """
+    return FocusSession.end_time.is_(None)
 
 
 def fold_values(until: ColumnElement, threshold: ColumnElement) -> dict:
