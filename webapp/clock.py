@@ -137,10 +137,12 @@ class Ticker:
         self.scheduler = BackgroundScheduler(timezone=timezone.utc)
         self.seconds = float(app.config.get("TICK_SECONDS", 1.0))
         self._standby_checks = 0
+        self._presence_reset_due = False
 
     def start(self) -> None:
         if self.lock.acquire():
-            self._count_everyone_out()
+            # Done by the first tick, not here: at create_app() time the tables may not exist yet.
+            self._presence_reset_due = True
         else:
             log.warning("another process holds the ticker lock; this one stands by (no ticks)")
         first = _next_whole_second(datetime.now(timezone.utc))
@@ -159,7 +161,10 @@ class Ticker:
         now = now or _this_second(datetime.now(timezone.utc))
         with self.app.app_context():
             try:
-                from .rooms import ticking
+                from .rooms import presence, ticking
+                if self._presence_reset_due:
+                    presence.reset_all(now)
+                    self._presence_reset_due = False
                 ticking.tick(now)
             except Exception:
                 log.exception("tick failed")
@@ -176,15 +181,6 @@ class Ticker:
             log.warning("ticker lock acquired: this process ticks from now on")
             return True
         return False
-
-    def _count_everyone_out(self) -> None:
-        """We hold the lock at start-up: no socket of a previous process can still be open."""
-        with self.app.app_context():
-            from .rooms import presence
-            try:
-                presence.reset_all(datetime.now(timezone.utc))
-            finally:
-                db.session.remove()
 
 
 def _this_second(moment: datetime) -> datetime:

@@ -61,7 +61,10 @@ def test_participants_carry_the_tracking_figures(client, make_user, make_room, m
     room = make_room(host, is_public=True)
     presence.connect(room, host.id, utcnow())
     monkeypatch.setattr(hooks, "participant_figures",
-                        lambda room, participant, now: {"status": "idle", "focus_score": 71, "idle_seconds": 40})
+                        lambda room, participant, now: {"status": "idle", "focus_score": 71, "idle_seconds": 40,
+                                                        "elapsed_seconds": 60, "active_seconds": 20,
+                                                        "tab_switches": 1, "active_share": 0.33})
     body = client.get(f"/api/v1/rooms/{room.code}").get_json()
-    assert body["participants"] == [{"name": "Host", "status": "idle", "is_host": True,
-                                     "focus_score": 71, "idle_seconds": 40}]
+    assert body["participants"] == [{"name": "Host", "status": "idle", "is_host": True, "focus_score": 71,
+                                     "idle_seconds": 40, "elapsed_seconds": 60, "active_seconds": 20,
+                                     "tab_switches": 1, "active_share": 0.33}]

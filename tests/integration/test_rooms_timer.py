@@ -238,7 +238,9 @@ def test_tracking_can_ask_for_a_participant_list_republish(app, make_room, host,
     presence.connect(room, host.id, at(0))
     monkeypatch.setattr(hooks, "tick", lambda now: {room.id})
     monkeypatch.setattr(hooks, "participant_figures",
-                        lambda room, p, now: {"status": "idle", "focus_score": 80})
+                        lambda room, p, now: {"status": "idle", "elapsed_seconds": 60, "active_seconds": 20,
+                                              "idle_seconds": 40, "tab_switches": 0, "active_share": 0.33,
+                                              "focus_score": None})
     listener = realtime.get_hub().subscribe([publishing.room_topic(room.id)])
     ticking.tick(at(1))
     message = listener.get(0)

@@ -42,16 +42,28 @@ def shutdown(app: Flask) -> int:
 
 def _close_sockets_on_signals(app: Flask) -> None:
     # gunicorn's worker installs its SIGTERM/SIGINT/SIGQUIT handlers before it loads the app;
-    # we chain ours in front. A signal handler must not take locks the interrupted code may
-    # hold, so it only starts a thread that does the closing.
+    # we chain ours in front. A handler must not block (under gevent it runs in the event loop,
+    # elsewhere it may interrupt code holding a lock), so it only starts the closing elsewhere.
     if threading.current_thread() is not threading.main_thread():
         return
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
         previous = signal.getsignal(signum)
 
         def handler(sig, frame, previous=previous):
-            threading.Thread(target=shutdown, args=(app,), daemon=True).start()
+            _in_background(shutdown, app)
             if callable(previous):
                 previous(sig, frame)
 
         signal.signal(signum, handler)
+
+
+def _in_background(function, *args) -> None:
+    try:
+        from gevent import monkey
+        if monkey.is_module_patched("threading"):
+            import gevent
+            gevent.spawn(function, *args)
+            return
+    except ImportError:
+        pass
+    threading.Thread(target=function, args=args, daemon=True).start()

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from flask import Request
 from simple_websocket import ConnectionClosed
+from simple_websocket.ws import Base
 
 from .hub import RESYNC, Close, Hub, Subscription
 
@@ -92,7 +93,7 @@ def serve(ws, hub: Hub, subscription: Subscription, *,
             elif item is RESYNC:
                 ws.send(full_state())
             elif isinstance(item, Close):
-                ws.close(reason=item.code, message=item.reason)
+                close_gracefully(ws, item)
                 return
             elif item is DISCONNECTED:
                 return
@@ -100,6 +101,21 @@ def serve(ws, hub: Hub, subscription: Subscription, *,
         return
     finally:
         hub.unsubscribe(subscription)
+
+
+def close_gracefully(ws, close: Close, wait_seconds: float = 2.0) -> None:
+    """Send the close frame, then let the client answer before the TCP connection goes.
+
+    Closing the socket right after the frame can reset the connection before the browser has
+    read the frame, and the browser then reports 1006 instead of our code.
+    """
+    try:
+        Base.close(ws, reason=close.code, message=close.reason)  # the frame only, not the socket
+    except ConnectionClosed:
+        return
+    reader = getattr(ws, "thread", None)
+    if reader is not None:
+        reader.join(timeout=wait_seconds)  # it ends when the client's close frame arrives
 
 
 def _read_loop(ws, subscription: Subscription, slots: threading.BoundedSemaphore) -> None:
