@@ -88,7 +88,8 @@ def test_heatmap_rows_are_weekdays_and_cells_hours():
     chart = charts.heatmap_chart(grid)
     assert [r["label"] for r in chart["rows"]][2] == "Wed"
     cell = chart["rows"][2]["cells"][9]
-    assert cell["level"] == 4 and cell["title"] == "Wed 09:00 – 30 min"
+    assert cell["level"] == 4 and "<title>Wed 09:00 – 30 min</title>" in cell["svg"]
+    assert 'class="heat heat-4"' in cell["svg"] and 'x="214"' in cell["svg"]  # 34 + 9 * 20
     assert chart["rows"][2]["total"] == 1800
 
 

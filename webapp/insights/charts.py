@@ -8,12 +8,28 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+from markupsafe import Markup, escape
+
 from ..templating import format_duration
 from .services import TYPE_LABELS
 
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKLY_BUCKETS_AFTER_DAYS = 92  # longer ranges draw one bar per week
 CALENDAR_MAX_WEEKS = 53
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def svg_rect(css_class: str, x: float, y: float, width: float, height: float, rx: float = 0,
+             title: str | None = None) -> Markup:
+    """One <rect> with its tooltip, built once here: charts repeat it hundreds of times, and one
+    escaped string is far cheaper to render than a dozen template expressions."""
+    tooltip = f"<title>{escape(title)}</title>" if title else ""
+    return Markup(f'<rect class="{escape(css_class)}" x="{_number(x)}" y="{_number(y)}" '
+                  f'width="{_number(width)}" height="{_number(height)}" rx="{_number(rx)}">'
+                  f"{tooltip}</rect>")
 
 
 def short_duration(seconds: int) -> str:
@@ -124,9 +140,10 @@ def heatmap_chart(grid: list[list[int]]) -> dict:
     rows = []
     for weekday, row in enumerate(grid):
         y = HEAT_TOP + weekday * step
-        cells = [{"x": HEAT_LEFT + hour * step, "y": y, "hour": hour, "seconds": seconds,
-                  "level": heat_level(seconds, top),
-                  "title": f"{WEEKDAY_SHORT[weekday]} {hour:02d}:00 – {format_duration(seconds)}"}
+        cells = [{"hour": hour, "seconds": seconds, "level": heat_level(seconds, top),
+                  "svg": svg_rect(f"heat heat-{heat_level(seconds, top)}", HEAT_LEFT + hour * step, y,
+                                  HEAT_CELL, HEAT_CELL, 3,
+                                  f"{WEEKDAY_SHORT[weekday]} {hour:02d}:00 – {format_duration(seconds)}")}
                  for hour, seconds in enumerate(row)]
         rows.append({"label": WEEKDAY_SHORT[weekday], "y": y, "text_y": y + HEAT_CELL - 5,
                      "cells": cells, "total": sum(row)})
@@ -173,11 +190,10 @@ def trend_chart(daily: list[dict]) -> dict:
         x = box["left"] + index * slot
         height = room * point["work_seconds"] / top
         day = date.fromisoformat(point["date"])
-        bar = {**point, "x": round(x + slot * 0.15, 2), "width": round(max(slot * 0.7, 0.6), 2),
-               "y": round(box["time_base"] - height, 2), "height": round(height, 2),
-               "center": round(x + slot / 2, 2), "day": day,
-               "title": f"{'Week of ' if weekly else ''}{day:%a %d %b}: "
-                        f"{format_duration(point['work_seconds'])}"}
+        title = f"{'Week of ' if weekly else ''}{day:%a %d %b}: {format_duration(point['work_seconds'])}"
+        bar = {**point, "height": round(height, 2), "center": round(x + slot / 2, 2), "day": day,
+               "svg": svg_rect("bar-work", x + slot * 0.15, box["time_base"] - height,
+                               max(slot * 0.7, 0.6), height, 1.5, title) if height > 0 else ""}
         bars.append(bar)
         if point["average_score"] is None:
             if line:
@@ -209,6 +225,14 @@ def _calendar_cell(day: date, focus_days: set[date], today: date) -> dict:
             "title": f"{day:%a %d %b %Y}: {'focused' if day in focus_days else 'no focus'}"}
 
 
+def _calendar_svg(cell: dict, width: int, height: int, numbered: bool) -> Markup:
+    classes = "cal" + " cal-on" * cell["on"] + " cal-today" * cell["today"] + " cal-future" * cell["future"]
+    number = (f'<text x="{_number(cell["x"] + width / 2)}" y="{cell["y"] + 19}" text-anchor="middle">'
+              f'{cell["number"]}</text>') if numbered else ""
+    return Markup(f'<g class="{classes}"><title>{escape(cell["title"])}</title>'
+                  f'{svg_rect("day", cell["x"], cell["y"], width, height, 4)}{number}</g>')
+
+
 def calendar_chart(first_day: date, last_day: date, focus_days: set[date], today: date) -> dict:
     """The range's days with focus days filled: weeks as rows (Mon..Sun across) for short ranges,
     weeks as columns for long ones (the last 53 weeks of the range at most)."""
@@ -233,6 +257,9 @@ def calendar_chart(first_day: date, last_day: date, focus_days: set[date], today
             months.append({"x": 0 if month_layout else cell["x"],
                            "y": cell["y"] + 19 if month_layout else 11, "label": f"{day:%b}"})
         day += timedelta(days=1)
+    cell_w, cell_h = (MONTH_CELL_W, MONTH_CELL_H) if month_layout else (YEAR_CELL, YEAR_CELL)
+    for cell in cells:
+        cell["svg"] = _calendar_svg(cell, cell_w, cell_h, month_layout)
     if month_layout:
         size = {"cell_w": MONTH_CELL_W, "cell_h": MONTH_CELL_H,
                 "width": MONTH_LEFT + 7 * (MONTH_CELL_W + MONTH_GAP),

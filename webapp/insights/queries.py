@@ -6,13 +6,14 @@ or the user's whole history. Only the columns the analytics need are fetched.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
+from typing import NamedTuple
 
-from sqlalchemy import case, func, select
+from sqlalchemy import DateTime, String, case, func, select, type_coerce
 
 from ..extensions import db
 from ..models import FocusSession, Interruption, Task
-from ..rules.analytics import InterruptionSpan, SessionSpan
+from ..rules.analytics import InterruptionSpan
 
 
 def _sessions_in(user_id: int, start: datetime, end: datetime):
@@ -25,20 +26,69 @@ def _interruptions_in(user_id: int, start: datetime, end: datetime):
             Interruption.start_time < end)
 
 
-def session_spans(user_id: int, start: datetime, end: datetime) -> list[SessionSpan]:
+class LoadedSession(NamedTuple):
+    """Reads exactly like rules.analytics.SessionSpan, but a range holds thousands of these and a
+    tuple builds several times faster than the frozen dataclass."""
+    start: datetime
+    end: datetime | None
+    focus_score: int | None = None
+    active_seconds: int | None = None
+    elapsed_seconds: int | None = None
+
+
+class _Ends(NamedTuple):
+    start: datetime
+    end: datetime | None
+    duration_seconds = InterruptionSpan.duration_seconds  # the rule itself, not a copy
+
+
+class LoadedInterruption(NamedTuple):
+    """Reads exactly like rules.analytics.InterruptionSpan. Its duration is worked out once, by
+    InterruptionSpan's own rule, instead of once per statistic (four times per page)."""
+    type: str
+    start: datetime
+    end: datetime | None
+    duration_seconds: int
+
+
+def loaded_interruption(kind: str, start: datetime, end: datetime | None) -> LoadedInterruption:
+    return LoadedInterruption(kind, start, end, _Ends(start, end).duration_seconds)
+
+
+def _utc_reader():
+    """(column wrapper, parser) turning stored naive UTC into aware UTC as cheaply as possible.
+
+    These reads are the hot path of every chart (thousands of rows per range). SQLite hands back
+    text: one C-level fromisoformat with the offset appended is ~5x cheaper than the generic
+    TypeDecorator hook plus datetime.replace. Other drivers return datetimes already.
+    """
+    if db.engine.dialect.name == "sqlite":
+        parse = datetime.fromisoformat
+        return (lambda column: type_coerce(column, String())), \
+            (lambda text: parse(text + "+00:00") if text else None)
+    utc = timezone.utc
+    return (lambda column: type_coerce(column, DateTime())), \
+        (lambda moment: moment.replace(tzinfo=utc) if moment else None)
+
+
+def _rows(statement) -> list:
+    return db.session.connection().execute(statement).all()
+
+
+def session_spans(user_id: int, start: datetime, end: datetime) -> list[LoadedSession]:
     """Sessions that start in [start, end), as the analytics rules take them."""
-    rows = db.session.execute(
-        select(FocusSession.start_time, FocusSession.end_time, FocusSession.focus_score)
-        .where(*_sessions_in(user_id, start, end)).order_by(FocusSession.start_time))
-    return [SessionSpan(start=row[0], end=row[1], focus_score=row[2]) for row in rows]
+    raw, aware = _utc_reader()
+    rows = _rows(select(raw(FocusSession.start_time), raw(FocusSession.end_time), FocusSession.focus_score)
+                 .where(*_sessions_in(user_id, start, end)).order_by(FocusSession.start_time))
+    return [LoadedSession(aware(began), aware(ended), score) for began, ended, score in rows]
 
 
-def interruption_spans(user_id: int, start: datetime, end: datetime) -> list[InterruptionSpan]:
+def interruption_spans(user_id: int, start: datetime, end: datetime) -> list[LoadedInterruption]:
     """Interruptions that start in [start, end)."""
-    rows = db.session.execute(
-        select(Interruption.type, Interruption.start_time, Interruption.end_time)
-        .where(*_interruptions_in(user_id, start, end)).order_by(Interruption.start_time))
-    return [InterruptionSpan(type=row[0], start=row[1], end=row[2]) for row in rows]
+    raw, aware = _utc_reader()
+    rows = _rows(select(Interruption.type, raw(Interruption.start_time), raw(Interruption.end_time))
+                 .where(*_interruptions_in(user_id, start, end)).order_by(Interruption.start_time))
+    return [loaded_interruption(kind, aware(began), aware(ended)) for kind, began, ended in rows]
 
 
 def session_aggregates(user_id: int, start: datetime, end: datetime) -> dict:
