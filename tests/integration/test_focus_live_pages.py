@@ -110,7 +110,7 @@ def test_relabel_and_dismiss_detected_interruptions(client, alice, csrf):
     second = services.record_detected(session, at(7, 30), at(7, 31))
     db.session.commit()
     page = client.get("/history").get_data(as_text=True)
-    assert page.count("Relabel") == 2 and page.count("Dismiss") == 2 and "detected" in page
+    assert page.count(">Relabel<") == 2 and page.count(">Dismiss<") == 2 and "detected" in page
     form = client.get(f"/interruptions/{first.id}/edit").get_data(as_text=True)
     assert "Relabel interruption" in form
     response = client.post(f"/interruptions/{first.id}/edit", data={

@@ -10,6 +10,6 @@ def init_app(app: Flask) -> None:
     for name in ("sessions", "interruptions", "tokens"):
         if name not in API_MODULES:
             API_MODULES.append(name)
-    from . import live, routes, task_views, token_views  # noqa: F401  (registers the views)
+    from . import live, routes, solo_views, task_views, token_views  # noqa: F401  (registers the views)
     token_views.init_settings(app)
     app.register_blueprint(bp)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, render_template, request
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from . import bp, services
@@ -12,10 +12,11 @@ from .times import utc_to_local
 from .viewhelpers import back, form_times, is_htmx, put_errors
 
 
-def live_panel(session, message: str | None = None):
-    """The fragment with the one-click buttons (or "I'm back"), for htmx swaps and page includes."""
-    return render_template("focus/_live.html", session=session, open=services.open_interruption(session),
-                           message=message)
+def live_panel(session, message: str | None = None, warning: bool = False):
+    """The fragment with the one-click buttons (or "I'm back") of one session, for htmx swaps."""
+    return render_template("focus/_live.html", panel_id=f"live-{session.id}", open=services.open_interruption(session),
+                           interrupt_url=url_for("focus.interrupt", session_id=session.id), message=message,
+                           warning=warning)
 
 
 @bp.post("/sessions/<int:session_id>/interrupted")
@@ -112,6 +113,9 @@ def delete_interruption(interruption_id: int):
 
 def _after_live(session_id: int, message: str | None = None):
     session = services.owned_session(current_user, session_id)
+    if is_htmx() and request.form.get("panel") == "solo":
+        from .solo_views import solo_panel
+        return solo_panel(message)
     if is_htmx():
         return live_panel(session, message)
     return back("focus.history", _anchor=f"session-{session_id}")
@@ -120,7 +124,7 @@ def _after_live(session_id: int, message: str | None = None):
 def _refused(session_id: int, error: services.LogError):
     if is_htmx():
         # htmx swaps only 2xx answers: the refusal is shown inside the panel instead.
-        return live_panel(services.owned_session(current_user, session_id), error.message)
+        return live_panel(services.owned_session(current_user, session_id), error.message, warning=True)
     flash(error.message, "warning")
     return back("focus.history", _anchor=f"session-{session_id}")
 

@@ -35,7 +35,7 @@ def history():
         sessions = sessions[:page_size]
         last = sessions[-1]
         more_url = url_for("focus.history", before=make_cursor(last.start_time, last.id), **filters.query_args())
-    context = {"rows": _rows(sessions), "more_url": more_url, "filters": filters, "first_page": before is None}
+    context = {"rows": history_rows(sessions), "more_url": more_url, "filters": filters, "first_page": before is None}
     if is_htmx() and before is not None:
         return render_template("focus/_history_page.html", **context)
     return render_template("focus/history.html", **context)
@@ -135,7 +135,7 @@ def _owned_or_404(session_id: int):
         abort(404)
 
 
-def _rows(sessions) -> list[dict]:
+def history_rows(sessions) -> list[dict]:
     now = utcnow()
     return [{"session": s, "figures": services.figures(s, now), "open": services.open_interruption(s)}
             for s in sessions]

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 DEFAULT_TARGET_MINUTES = 25
 MIN_TARGET_MINUTES = 1
-MAX_TARGET_MINUTES = 240
+MAX_TARGET_MINUTES = 180  # as long as a room's work phase may be (rooms/forms.py)
 # A hand-entered session longer than a day is almost certainly a typo in a date.
 MAX_SESSION = timedelta(hours=24)
 # Clients' clocks run a little ahead; "now" from a script may be up to this far in our future.

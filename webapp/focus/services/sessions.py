@@ -12,7 +12,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import FocusSession, Task, User, to_epoch_ms, utcnow
+from ...models import FocusSession, Room, Task, User, to_epoch_ms, utcnow
 from .errors import Conflict, NotFound, Problems
 from .limits import CLOCK_SLACK, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
 from .spans import covered_seconds, whole_seconds
@@ -71,13 +71,21 @@ def owned_task(user: User, task_id, problems: Problems, field: str = "task_id") 
 
 def ensure_none_running(user: User) -> None:
     """Conflict naming the running session, if there is one. Locks the person's row on PostgreSQL
-    so two simultaneous starts cannot both pass."""
+    so two simultaneous starts cannot both pass.
+
+    A solo timer that runs before its page connected has no record yet, and counts too.
+    """
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     running = running_session(user)
     if running is not None:
         where = f" in room {running.room.code}" if running.room is not None and not running.room.is_solo else ""
         raise Conflict(f"You already have a running session{where} (#{running.id}); end it before starting "
                        "another.", session_id=running.id)
+    solo_timer = db.session.execute(
+        select(Room.id).where(Room.is_solo.is_(True), Room.host_id == user.id, Room.archived_at.is_(None),
+                              Room.status.in_(("running", "paused"))).limit(1)).scalar_one_or_none()
+    if solo_timer is not None:
+        raise Conflict("You already have a running solo session; end it before starting another.")
 
 
 def start_session(user: User, *, target_minutes: int | None = None, task_id: int | None = None,
@@ -105,6 +113,9 @@ def end_session(user: User, session_id: int, *, now: datetime | None = None) -> 
     if session.status != "running":
         raise Conflict("This session has already ended.", session_id=session.id)
     if session.room_id is not None:
+        if session.room is not None and session.room.is_solo:
+            from .solo import end_solo_session  # a solo session ends by ending its room of one
+            return end_solo_session(user, session, now=now)
         raise Conflict("This session belongs to a room; it ends with the room's work phase. "
                        "Stop it from the room page.", session_id=session.id)
     finish(session, now)

@@ -1,0 +1,98 @@
+"""/focus: start a solo session (a private room of one), watch it, log interruptions, end it."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..models import utcnow
+from . import bp, services
+from .forms import ConfirmForm, StartFocusForm, fill_task_choices, task_id_of
+from .viewhelpers import is_htmx, put_errors
+
+
+@bp.route("/focus", methods=["GET", "POST"])
+@login_required
+def index():
+    room = services.active_solo_room(current_user)
+    if room is not None and request.method == "GET":
+        return _solo_page(room)
+    form = StartFocusForm()
+    fill_task_choices(form.task_id, services.task_choices(current_user))
+    if form.validate_on_submit():
+        try:
+            services.start_solo(current_user, target_minutes=form.target_minutes.data,
+                                task_id=task_id_of(form.task_id))
+        except services.Conflict as error:
+            flash(error.message, "warning")  # /focus then shows the running session and links it
+            return redirect(url_for("focus.index"))
+        except services.LogError as error:
+            put_errors(form, error)
+        else:
+            return redirect(url_for("focus.index"))
+    return _start_page(form), 422 if request.method == "POST" else 200
+
+
+@bp.post("/focus/end")
+@login_required
+def end_solo():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        record = services.end_solo(current_user)
+    except services.Conflict as error:
+        flash(error.message, "warning")
+        return redirect(url_for("focus.index"))
+    flash("Session ended. Here it is in your history.", "success")
+    anchor = f"session-{record.id}" if record is not None and record.end_time is not None else None
+    return redirect(url_for("focus.history", _anchor=anchor))
+
+
+@bp.post("/focus/interrupted")
+@login_required
+def solo_interrupt():
+    """One click on the solo page: the interruption starts now, in the session running now."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    message = None
+    try:
+        session = services.live_session_for_solo(current_user)
+        services.log_interruption(current_user, session.id, type=request.form.get("type"))
+    except services.LogError as error:
+        message = error.message
+    if not is_htmx():
+        if message:
+            flash(message, "warning")
+        return redirect(url_for("focus.index"))
+    return solo_panel(message, warning=True)
+
+
+def solo_panel(message: str | None = None, warning: bool = False):
+    running = services.running_session(current_user)
+    return render_template("focus/_live.html", panel_id="live-solo", interrupt_url=url_for("focus.solo_interrupt"),
+                           open=services.open_interruption(running) if running else None, message=message, warning=warning,
+                           return_to=url_for("focus.index"), solo=True)
+
+
+def _start_page(form):
+    running = services.running_session(current_user)
+    from .routes import history_rows
+    return render_template("focus/index.html", form=form, running=running,
+                           recent=[] if running else history_rows(services.list_sessions(current_user, limit=1)),
+                           figures=services.figures(running) if running else None,
+                           open=services.open_interruption(running) if running else None)
+
+
+def _solo_page(room):
+    from ..rooms import services as rooms
+    from ..rooms import views as room_views
+
+    now = utcnow()
+    people = room_views.participant_views(room, now)
+    record = services.solo_record(room)
+    running = record if record is not None and record.status == "running" else None
+    return render_template(
+        "focus/solo.html", room=room, me=rooms.participant_of(room, current_user), people=people,
+        present=room_views.present_count(people), timer=room_views.timer_view(room, now), is_host=True,
+        task=services.solo_task(room),
+        panel_id="live-solo", interrupt_url=url_for("focus.solo_interrupt"), solo=True,
+        open=services.open_interruption(running) if running else None, return_to=url_for("focus.index"))
