@@ -49,12 +49,18 @@ class IsolatedClient(FlaskClient):
 
 
 def build_app(kind: str, tmp_path=None, **overrides):
-    app = create_app(TestConfig, {**database_overrides(kind, tmp_path), **overrides})
+    # Like production, the schema exists before background services (the ticker) start.
+    run_ticker = overrides.pop("RUN_TICKER", False)
+    app = create_app(TestConfig, {**database_overrides(kind, tmp_path), **overrides, "RUN_TICKER": False})
     app.test_client_class = IsolatedClient
     with app.app_context():
         if kind == "postgresql":
             reset_postgres()
         db.create_all()
+    if run_ticker:
+        from webapp import lifecycle
+        app.config["RUN_TICKER"] = True
+        lifecycle.start(app)
     return app
 
 
