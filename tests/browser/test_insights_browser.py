@@ -86,6 +86,7 @@ def test_the_range_switch_swaps_the_charts_with_htmx_and_keeps_a_bookmarkable_ur
     expect(page).to_have_url(re.compile(r"/insights\?range=7d$"))
     expect(page.locator(".range-presets a[aria-current]")).to_have_text("7 days")
     expect(page.locator(".range-line")).to_contain_text("Last 7 days")
+    expect(page.locator("#insights-status")).to_have_text("Showing last 7 days.")
     expect(page.locator('[data-stat="sessions"]')).to_have_text(str(sessions_in_last(live_server, people["seeded"], 7)))
     assert page.locator("#chart-trend").inner_html() != old_trend
     assert page.evaluate("window.__notReloaded") is True  # swapped in place, not reloaded

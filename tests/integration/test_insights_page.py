@@ -121,6 +121,9 @@ def test_htmx_gets_only_the_fragment_and_history_restores_get_the_page(client, s
     text = fragment.get_data(as_text=True)
     assert text.startswith('<div id="insights-body"') and "<html" not in text
     assert "HX-Request" in fragment.headers["Vary"]
+    # A status line outside the swapped part tells screen readers what changed.
+    assert '<p id="insights-status" class="visually-hidden" role="status" hx-swap-oob="true">Showing last 7 days.</p>' in text
+    assert 'hx-swap-oob' not in client.get("/insights?range=7d").get_data(as_text=True)
     restore = client.get("/insights?range=7d", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" in restore.get_data(as_text=True)
     # A bad range inside the page is still swapped (htmx ignores 4xx), with its message.

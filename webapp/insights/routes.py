@@ -36,6 +36,7 @@ def page():
     insights = services.build_insights(current_user, insight_range)
     fragment = _wants_fragment()
     context = {"insights": insights, "range": insight_range, "error": error, "charts": charts,
+               "fragment": fragment,
                "presets": PRESET_LABELS, "preset_keys": PAGE_PRESETS,
                "focus_url": _links("focus.index"), "rooms_url": _links("rooms.directory"),
                "request_args": {key: request.args.get(key, "") for key in ("from", "to")}}
