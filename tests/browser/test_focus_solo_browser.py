@@ -36,13 +36,14 @@ def test_solo_session_with_a_logged_interruption_shows_up_in_history(live_server
     page.get_by_label("Minutes").fill("20")
     page.get_by_label("Working on").select_option(label="Lab report")
     page.get_by_role("button", name="Start focusing").click()
+    expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))  # a private room of one
     expect(page.locator(".connection")).to_have_attribute("data-state", "open")
     expect(page.locator(".room-timer")).to_have_attribute("data-status", "running")
     expect(page.locator(".solo-about")).to_contain_text("20 minutes of focus on Lab report")
     countdown = page.locator(".countdown")
     expect(countdown).to_have_text(re.compile(r"^(19|20):\d\d$"))
 
-    panel = page.locator("#live-solo")
+    panel = page.locator("#live-now")
     # The record opens when the socket connects; a click a moment too early is told to retry.
     for _ in range(20):
         panel.get_by_role("button", name="Phone").click()
@@ -50,11 +51,11 @@ def test_solo_session_with_a_logged_interruption_shows_up_in_history(live_server
         if "Interrupted: Phone" in panel.inner_text():
             break
         page.wait_for_timeout(250)
-    expect(page.locator("#live-solo")).to_contain_text("Interrupted: Phone")
+    expect(page.locator("#live-now")).to_contain_text("Interrupted: Phone")
     shoot(page, "focus-solo-interrupted")
-    page.locator("#live-solo").get_by_role("button", name="I'm back").click()
-    expect(page.locator("#live-solo")).to_contain_text("Welcome back.")
-    expect(page.locator("#live-solo").get_by_role("button", name="Noise")).to_be_visible()
+    page.locator("#live-now").get_by_role("button", name="I'm back").click()
+    expect(page.locator("#live-now")).to_contain_text("Welcome back.")
+    expect(page.locator("#live-now").get_by_role("button", name="Noise")).to_be_visible()
     shoot(page, "focus-solo")
 
     page.get_by_role("button", name="End session").click()

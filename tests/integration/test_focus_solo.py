@@ -40,13 +40,14 @@ def test_the_start_page(client, alice):
 def test_starting_opens_a_private_running_room_of_one_with_the_task(client, alice):
     task = services.create_task(alice, title="Thesis", estimated_pomodoros=3)
     response = start(client, "40", str(task.id))
-    assert response.status_code == 302 and response.headers["Location"].endswith("/focus")
     room = db.session.query(Room).one()
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/r/{room.code}")
     assert (room.is_solo, room.work_minutes, room.rounds, room.status, room.phase, room.is_public) == (
         True, 40, 1, "running", "work", False)
     assert room.participants[0].task_id == task.id
-    page = client.get("/focus").get_data(as_text=True)
-    assert f'ws-connect="/r/{room.code}/ws"' in page and "solo-page" in page
+    assert client.get("/focus").headers["Location"].endswith(f"/r/{room.code}")  # the running one
+    page = client.get(f"/r/{room.code}").get_data(as_text=True)
+    assert f'ws-connect="/r/{room.code}/ws"' in page and "solo-extra" in page and "focus.css" in page
     assert "Thesis" in page and "Interrupted?" in page and "End session" in page
     connect(room)
     record = db.session.query(FocusSession).one()
@@ -63,11 +64,11 @@ def test_bad_minutes_are_explained_next_to_the_field(client, alice, minutes, mes
 
 def test_one_active_session_per_person(client, alice, bearer):
     start(client)
-    page = client.get("/focus").get_data(as_text=True)
+    page = client.get("/focus", follow_redirects=True).get_data(as_text=True)
     second = client.post("/focus", data={"csrf_token": csrf_token_from(page), "target_minutes": "25", "task_id": "0"},
                          follow_redirects=True)
     assert "already have a running solo session" in second.get_data(as_text=True)
-    assert "solo-page" in second.get_data(as_text=True)  # the running one, right there
+    assert "solo-extra" in second.get_data(as_text=True)  # the running one, right there
     assert db.session.query(Room).count() == 1
     api = bearer(alice).post("/api/v1/sessions/start")
     assert api.status_code == 409 and "already have a running solo session" in api.get_json()["error"]
@@ -87,17 +88,17 @@ def test_a_running_room_session_elsewhere_is_linked(client, alice):
 def test_one_click_interruption_on_the_solo_page(client, alice):
     start(client)
     room = db.session.query(Room).one()
-    csrf = csrf_token_from(client.get("/focus").get_data(as_text=True))
+    csrf = csrf_token_from(client.get(f"/r/{room.code}").get_data(as_text=True))
     early = client.post("/focus/interrupted", data={"csrf_token": csrf, "type": "phone"}, headers={"HX-Request": "1"})
     assert "still connecting" in early.get_data(as_text=True)
     connect(room)
     clicked = client.post("/focus/interrupted", data={"csrf_token": csrf, "type": "phone"}, headers={"HX-Request": "1"})
     fragment = clicked.get_data(as_text=True)
-    assert 'id="live-solo"' in fragment and "Interrupted: Phone" in fragment and 'name="panel" value="solo"' in fragment
+    assert 'id="live-now"' in fragment and "Interrupted: Phone" in fragment and 'name="panel" value="now"' in fragment
     live = db.session.query(Interruption).one()
-    back = client.post(f"/interruptions/{live.id}/back", data={"csrf_token": csrf, "panel": "solo"},
+    back = client.post(f"/interruptions/{live.id}/back", data={"csrf_token": csrf, "panel": "now"},
                        headers={"HX-Request": "1"})
-    assert 'id="live-solo"' in back.get_data(as_text=True) and "Interrupted?" in back.get_data(as_text=True)
+    assert 'id="live-now"' in back.get_data(as_text=True) and "Interrupted?" in back.get_data(as_text=True)
     db.session.refresh(live)
     assert live.end_time is not None and live.source == "live"
 
@@ -108,7 +109,7 @@ def test_end_closes_the_room_the_record_and_open_interruptions(client, alice):
     connect(room)
     record = db.session.query(FocusSession).one()
     services.log_interruption(alice, record.id, type="family")
-    csrf = csrf_token_from(client.get("/focus").get_data(as_text=True))
+    csrf = csrf_token_from(client.get(f"/r/{room.code}").get_data(as_text=True))
     response = client.post("/focus/end", data={"csrf_token": csrf})
     assert response.status_code == 302 and f"#session-{record.id}" in response.headers["Location"]
     db.session.expire_all()
@@ -123,7 +124,7 @@ def test_end_closes_the_room_the_record_and_open_interruptions(client, alice):
 
 def test_the_next_solo_session_archives_the_finished_room(client, alice):
     start(client)
-    client.post("/focus/end", data={"csrf_token": csrf_token_from(client.get("/focus").get_data(as_text=True))})
+    client.post("/focus/end", data={"csrf_token": csrf_token_from(client.get("/history").get_data(as_text=True))})
     start(client)
     rooms = db.session.query(Room).order_by(Room.id).all()
     assert [r.archived_at is not None for r in rooms] == [True, False]
@@ -165,3 +166,19 @@ def test_a_solo_room_has_one_seat(client, alice, make_user, auth):
     start(client)
     room = db.session.query(Room).one()
     assert room.max_participants == 1 and room.created_at <= utcnow() + timedelta(seconds=1)
+
+
+def test_a_shared_room_page_offers_one_click_interruptions(client, alice, make_room):
+    room = make_room(alice)
+    page = client.get(f"/r/{room.code}").get_data(as_text=True)
+    assert 'id="live-now"' in page and "solo-extra" not in page and "End session" not in page
+    csrf = csrf_token_from(page)
+    refused = client.post("/focus/interrupted", data={"csrf_token": csrf, "type": "noise"}, headers={"HX-Request": "1"})
+    assert "only works during an active session" in refused.get_data(as_text=True)
+    record = FocusSession(user_id=alice.id, room_id=room.id, source="room", status="running", start_time=utcnow())
+    db.session.add(record)
+    db.session.commit()
+    logged = client.post("/focus/interrupted", data={"csrf_token": csrf, "type": "noise"}, headers={"HX-Request": "1"})
+    assert "Interrupted: Noise" in logged.get_data(as_text=True)
+    assert [i.session_id for i in db.session.query(Interruption).all()] == [record.id]
+    assert "Interrupted: Noise" in client.get(f"/r/{room.code}").get_data(as_text=True)

@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     for name in ("sessions", "interruptions", "tokens"):
         if name not in API_MODULES:
             API_MODULES.append(name)
-    from . import live, routes, solo_views, task_views, token_views  # noqa: F401  (registers the views)
+    from . import live, room_page, routes, solo_views, task_views, token_views  # noqa: F401  (registers the views)
     token_views.init_settings(app)
+    room_page.init_app(app)
     app.register_blueprint(bp)

@@ -113,9 +113,9 @@ def delete_interruption(interruption_id: int):
 
 def _after_live(session_id: int, message: str | None = None):
     session = services.owned_session(current_user, session_id)
-    if is_htmx() and request.form.get("panel") == "solo":
-        from .solo_views import solo_panel
-        return solo_panel(message)
+    if is_htmx() and request.form.get("panel") == "now":
+        from .solo_views import now_panel
+        return now_panel(message)
     if is_htmx():
         return live_panel(session, message)
     return back("focus.history", _anchor=f"session-{session_id}")

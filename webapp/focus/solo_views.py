@@ -1,10 +1,13 @@
-"""/focus: start a solo session (a private room of one), watch it, log interruptions, end it."""
+"""/focus: start a solo session (a private room of one), log interruptions in it, end it.
+
+The running solo session is shown by the room page itself (rooms.room), so it gets the rooms'
+live timer and tracking's activity reports; focus/_room_extra.html adds the log's part there.
+"""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..models import utcnow
 from . import bp, services
 from .forms import ConfirmForm, StartFocusForm, fill_task_choices, task_id_of
 from .viewhelpers import is_htmx, put_errors
@@ -15,20 +18,20 @@ from .viewhelpers import is_htmx, put_errors
 def index():
     room = services.active_solo_room(current_user)
     if room is not None and request.method == "GET":
-        return _solo_page(room)
+        return redirect(url_for("rooms.room", code=room.code))
     form = StartFocusForm()
     fill_task_choices(form.task_id, services.task_choices(current_user))
     if form.validate_on_submit():
         try:
-            services.start_solo(current_user, target_minutes=form.target_minutes.data,
-                                task_id=task_id_of(form.task_id))
+            room = services.start_solo(current_user, target_minutes=form.target_minutes.data,
+                                       task_id=task_id_of(form.task_id))
         except services.Conflict as error:
-            flash(error.message, "warning")  # /focus then shows the running session and links it
+            flash(error.message, "warning")  # /focus then shows the running session or links to it
             return redirect(url_for("focus.index"))
         except services.LogError as error:
             put_errors(form, error)
         else:
-            return redirect(url_for("focus.index"))
+            return redirect(url_for("rooms.room", code=room.code))
     return _start_page(form), 422 if request.method == "POST" else 200
 
 
@@ -49,13 +52,13 @@ def end_solo():
 
 @bp.post("/focus/interrupted")
 @login_required
-def solo_interrupt():
-    """One click on the solo page: the interruption starts now, in the session running now."""
+def interrupt_now():
+    """One click on a room page (solo or shared): an interruption starts now in the running session."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     message = None
     try:
-        session = services.live_session_for_solo(current_user)
+        session = services.live_session_now(current_user)
         services.log_interruption(current_user, session.id, type=request.form.get("type"))
     except services.LogError as error:
         message = error.message
@@ -63,36 +66,22 @@ def solo_interrupt():
         if message:
             flash(message, "warning")
         return redirect(url_for("focus.index"))
-    return solo_panel(message, warning=True)
+    return now_panel(message, warning=True)
 
 
-def solo_panel(message: str | None = None, warning: bool = False):
+def now_panel(message: str | None = None, warning: bool = False):
     running = services.running_session(current_user)
-    return render_template("focus/_live.html", panel_id="live-solo", interrupt_url=url_for("focus.solo_interrupt"),
-                           open=services.open_interruption(running) if running else None, message=message, warning=warning,
-                           return_to=url_for("focus.index"), solo=True)
+    return_to = url_for("rooms.room", code=running.room.code) if running and running.room else url_for("focus.index")
+    return render_template("focus/_live.html", panel_id="live-now", interrupt_url=url_for("focus.interrupt_now"),
+                           open=services.open_interruption(running) if running else None, message=message,
+                           warning=warning, return_to=return_to, now_panel=True)
 
 
 def _start_page(form):
-    running = services.running_session(current_user)
     from .routes import history_rows
+
+    running = services.running_session(current_user)
     return render_template("focus/index.html", form=form, running=running,
                            recent=[] if running else history_rows(services.list_sessions(current_user, limit=1)),
                            figures=services.figures(running) if running else None,
                            open=services.open_interruption(running) if running else None)
-
-
-def _solo_page(room):
-    from ..rooms import services as rooms
-    from ..rooms import views as room_views
-
-    now = utcnow()
-    people = room_views.participant_views(room, now)
-    record = services.solo_record(room)
-    running = record if record is not None and record.status == "running" else None
-    return render_template(
-        "focus/solo.html", room=room, me=rooms.participant_of(room, current_user), people=people,
-        present=room_views.present_count(people), timer=room_views.timer_view(room, now), is_host=True,
-        task=services.solo_task(room),
-        panel_id="live-solo", interrupt_url=url_for("focus.solo_interrupt"), solo=True,
-        open=services.open_interruption(running) if running else None, return_to=url_for("focus.index"))

@@ -15,13 +15,13 @@ from .sessions import (UNSET, create_manual, delete_session, end_session, ensure
 from .tasks import (TaskProgress, create_task, delete_task, task_choices, tasks_with_progress, toggle_done,
                     update_task)
 from .tasks import owned as owned_task_or_404
-from .solo import (active_solo_room, close_open_interruptions, end_solo, latest_solo_room, live_session_for_solo,
+from .solo import (active_solo_room, close_open_interruptions, end_solo, latest_solo_room, live_session_now,
                    solo_record, solo_task, start_solo)
 from .tokens import active_tokens, create_token, revoke_token
 
 __all__ = [
     "Conflict", "DEFAULT_TARGET_MINUTES", "active_solo_room", "close_open_interruptions", "end_solo",
-    "latest_solo_room", "live_session_for_solo", "solo_record", "solo_task", "start_solo", "HISTORY_PAGE_SIZE", "Invalid", "LogError", "MAX_TARGET_MINUTES",
+    "latest_solo_room", "live_session_now", "solo_record", "solo_task", "start_solo", "HISTORY_PAGE_SIZE", "Invalid", "LogError", "MAX_TARGET_MINUTES",
     "MIN_TARGET_MINUTES", "NotFound", "Problems", "TYPE_LABELS", "TaskProgress", "UNSET", "active_tokens",
     "create_manual", "create_task", "create_token", "delete_interruption", "delete_session", "delete_task",
     "end_interruption", "end_session", "ensure_none_running", "figures", "finish", "is_tracked",

@@ -114,8 +114,8 @@ def close_open_interruptions(session: FocusSession) -> bool:
     return changed
 
 
-def live_session_for_solo(user: User) -> FocusSession:
-    """The running record of the person's solo session, for one-click interruptions."""
+def live_session_now(user: User) -> FocusSession:
+    """The person's running session (a room's or solo work phase), for one-click interruptions."""
     running = running_session(user)
     if running is None:
         if active_solo_room(user) is not None:
