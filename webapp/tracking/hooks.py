@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from . import figures, services, ticking
+from . import figures, notify, services, ticking
 from .flood import flood_guard
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ def work_phase_ended(room: Room, at: datetime, *, finished: bool) -> None:
     """The running work phase ended at `at` (deadline, skip, reset or end). `finished` is True when it
     ran to its deadline. Fold every open record to `at`, stop it, compute its score and status."""
     services.phase_ended(room, at, finished)
+    notify.phase_ended(room)
 
 
 def room_paused(room: Room, at: datetime) -> None:
@@ -43,6 +44,7 @@ def room_resumed(room: Room, at: datetime) -> None:
 def participant_connected(room: Room, participant: Participant, at: datetime) -> None:
     """A participant's first socket opened (joined or came back); during a work phase, count them."""
     services.connected(room, participant, at)
+    notify.came_back(room, participant, at)
 
 
 def participant_disconnected(room: Room, participant: Participant, at: datetime) -> None:
@@ -59,7 +61,10 @@ def client_report(room: Room, participant: Participant, kind: str, at: datetime)
     """The page reported `kind` in {"activity", "hidden", "visible"}. True when what others see changed."""
     if not flood_guard.allow(participant.id):
         return False
-    return services.report(room, participant, kind, at)
+    changed = services.report(room, participant, kind, at)
+    if changed:
+        notify.came_back(room, participant, at)
+    return changed
 
 
 def tick(now: datetime) -> set[int]:

@@ -1,0 +1,181 @@
+// Activity tracking on the room page: the page says "I am here" and "my tab is hidden/visible".
+//
+// It never reports seconds or times: every duration is computed on the server from when reports
+// arrive, so a forged or flooding client cannot buy focus time. Reports travel over the room
+// socket (window.Focusroom.roomSocketSend, from room.js); while the socket is down they go by
+// navigator.sendBeacon to the room's report endpoint, with the page's CSRF token.
+//
+// Also: closing the summary and the strict-mode prompt, copying the results link, and taking
+// everyone to the results when the session completes. No framework, no inline script (CSP).
+(function () {
+  "use strict";
+
+  var ACTIVITY_EVERY_MS = 5000;   // at most one "activity" report per 5 s while input continues
+  var RESULTS_AFTER_MS = 4000;    // time to read "session complete" before moving to the results
+  var INPUT_EVENTS = ["pointermove", "pointerdown", "keydown", "wheel", "scroll", "touchstart", "click"];
+
+  // ---------------------------------------------------------------- buttons on any page
+  document.addEventListener("click", function (event) {
+    var dismiss = event.target.closest("[data-tracking-dismiss]");
+    if (dismiss) {
+      var prompt = dismiss.closest(".away-prompt");
+      if (prompt) prompt.innerHTML = "";
+    }
+    var close = event.target.closest("[data-tracking-close]");
+    if (close) {
+      var target = document.getElementById(close.getAttribute("data-tracking-close"));
+      if (target) target.hidden = true;
+    }
+    var copy = event.target.closest("[data-tracking-copy]");
+    if (copy) copyFrom(copy);
+  });
+
+  function copyFrom(button) {
+    var input = document.getElementById(button.getAttribute("data-tracking-copy"));
+    if (!input) return;
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = "Copied!";
+      setTimeout(function () { button.textContent = label; }, 1800);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, function () { input.select(); });
+    } else {
+      input.focus();
+      input.select();
+      try { if (document.execCommand("copy")) done(); } catch (e) { /* selected: the user can copy */ }
+    }
+  }
+
+  var root = document.querySelector(".room-tracking[data-report-url]");
+  if (!root) return;
+  var reportUrl = root.getAttribute("data-report-url");
+  var csrfToken = root.getAttribute("data-csrf-token");
+  var code = (document.querySelector("[data-room-code]") || root).getAttribute("data-room-code");
+
+  // ---------------------------------------------------------------- reports
+  var socketUp = false;
+  var socketEverOpened = false;
+  var lastActivitySent = 0;
+  var trailing = null;
+  var lastVisibilitySent = document.visibilityState;
+
+  function send(report) {
+    // Before the first open, room.js queues the message until the socket opens.
+    var viaSocket = (socketUp || !socketEverOpened) && window.Focusroom && window.Focusroom.roomSocketSend;
+    if (viaSocket && window.Focusroom.roomSocketSend(report)) return;
+    beacon(report);
+  }
+
+  function beacon(report) {
+    if (!navigator.sendBeacon) return;
+    var data = new FormData();  // a form body: a CORS-safe type, and Flask-WTF reads csrf_token from it
+    data.append("type", report.type);
+    data.append("csrf_token", csrfToken);
+    navigator.sendBeacon(reportUrl, data);
+  }
+
+  function sendActivity() {
+    lastActivitySent = Date.now();
+    send({ type: "activity" });
+  }
+
+  function onInput() {
+    if (document.visibilityState === "hidden") return;
+    var since = Date.now() - lastActivitySent;
+    if (since >= ACTIVITY_EVERY_MS) {
+      sendActivity();
+    } else if (!trailing) {
+      // Input goes on inside the window: report it once the window is over.
+      trailing = setTimeout(function () { trailing = null; sendActivity(); }, ACTIVITY_EVERY_MS - since);
+    }
+  }
+
+  INPUT_EVENTS.forEach(function (name) {
+    window.addEventListener(name, onInput, { passive: true, capture: true });
+  });
+
+  document.addEventListener("visibilitychange", function () {
+    var state = document.visibilityState;
+    if (state === lastVisibilitySent) return;
+    lastVisibilitySent = state;
+    if (state === "hidden") {
+      if (trailing) { clearTimeout(trailing); trailing = null; }
+      send({ type: "hidden" });
+    } else {
+      lastActivitySent = Date.now();  // "visible" is also "I am here"
+      send({ type: "visible" });
+    }
+  });
+
+  // Leaving the page: if its going away was not reported yet, the beacon still gets through.
+  window.addEventListener("pagehide", function () {
+    if (lastVisibilitySent !== "hidden") {
+      lastVisibilitySent = "hidden";
+      beacon({ type: "hidden" });
+    }
+  });
+
+  document.addEventListener("focusroom:socket-open", function () {
+    socketUp = true;
+    socketEverOpened = true;
+    // Opening the socket counts as being here; if the tab is hidden, say so.
+    if (document.visibilityState === "hidden") send({ type: "hidden" });
+    else lastActivitySent = Date.now();
+  });
+  document.addEventListener("focusroom:socket-closed", function () { socketUp = false; });
+
+  // ---------------------------------------------------------------- what the server pushes
+  var timerStatus = null;
+
+  function byId(suffix) { return document.getElementById("room-" + code + "-" + suffix); }
+
+  function watchTimer() {
+    var timer = byId("timer");
+    if (!timer) return;
+    var status = timer.getAttribute("data-status");
+    var phase = timer.getAttribute("data-phase");
+    var previous = timerStatus;
+    timerStatus = status;
+    if (status === "completed" && previous !== null && previous !== "completed") sessionCompleted();
+    // A new work phase: last phase's summary has been read.
+    var summary = byId("summary");
+    if (summary && phase === "work" && status === "running") summary.hidden = true;
+  }
+
+  function sessionCompleted() {
+    var box = byId("results");
+    if (!box) return;
+    box.hidden = false;
+    var url = box.getAttribute("data-results-url");
+    setTimeout(function () { window.location.assign(url); }, RESULTS_AFTER_MS);
+  }
+
+  function fadeAnswers() {
+    document.querySelectorAll("[data-tracking-fade]").forEach(function (note) {
+      note.removeAttribute("data-tracking-fade");
+      setTimeout(function () { if (note.parentNode) note.parentNode.removeChild(note); }, 6000);
+    });
+  }
+
+  ["htmx:wsAfterMessage", "htmx:afterSettle", "htmx:oobAfterSwap"].forEach(function (name) {
+    document.addEventListener(name, function () { watchTimer(); fadeAnswers(); });
+  });
+
+  // The summary and the results belong next to the timer, where people look.
+  function placeNearTimer() {
+    var main = document.querySelector(".room-main");
+    if (!main) return;
+    var results = byId("results"), summary = byId("summary");
+    if (results) main.insertBefore(results, main.firstChild);
+    if (summary) main.appendChild(summary);
+  }
+
+  function init() {
+    placeNearTimer();
+    watchTimer();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,20 @@
+"""The host's tracking settings for a room: the idle threshold and strict mode."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField
+from wtforms.validators import InputRequired, NumberRange
+
+from .presence import MAX_GRACE_SECONDS, MAX_IDLE_THRESHOLD_SECONDS, MIN_GRACE_SECONDS, MIN_IDLE_THRESHOLD_SECONDS
+
+
+def _seconds(label: str, low: int, high: int) -> IntegerField:
+    return IntegerField(label, validators=[
+        InputRequired("Enter a number of seconds."),
+        NumberRange(low, high, f"Choose between {low} and {high} seconds.")],
+        render_kw={"min": low, "max": high, "inputmode": "numeric"})
+
+
+class TrackingSettingsForm(FlaskForm):
+    idle_threshold_seconds = _seconds("Idle after … seconds without input",
+                                      MIN_IDLE_THRESHOLD_SECONDS, MAX_IDLE_THRESHOLD_SECONDS)
+    strict_mode = BooleanField("Strict mode: staying away fails the phase")
+    grace_seconds = _seconds("Strict mode: away for at most … seconds", MIN_GRACE_SECONDS, MAX_GRACE_SECONDS)
