@@ -13,11 +13,10 @@ from playwright.sync_api import expect
 
 from tests.support import factories
 from tests.support.browser import collect_console_errors
-from webapp.extensions import db
+from webapp.accounts.timezones import zone_of
 from webapp.insights import queries
 from webapp.insights.ranges import last_days
 from webapp.insights.sample import seed_history
-from webapp.accounts.timezones import zone_of
 from webapp.models import utcnow
 
 pytestmark = pytest.mark.browser

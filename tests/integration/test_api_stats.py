@@ -11,7 +11,7 @@ import pytest
 from webapp.api.auth import issue_token
 from webapp.extensions import db
 from webapp.insights.sample import add_session
-from webapp.models import ApiToken, utcnow
+from webapp.models import ApiToken, FocusSession, utcnow
 
 STATS = ("summary", "interruption-types", "productive-hours", "peak-distraction-time", "weekly-pattern")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -129,7 +129,6 @@ def test_summary_and_types_for_a_hand_computed_day(api, make_user):
     # 50 min with phone 4 min + self 2 min; 25 min with phone 3 min; plus an unfinished session.
     add_session(user, at(day, 9, 0, BERLIN), 50, interruptions=[("phone", 10, 4), ("self", 30, 2)])
     add_session(user, at(day, 10, 0, BERLIN), 25, interruptions=[("phone", 5, 3)])
-    from webapp.models import FocusSession
     db.session.add(FocusSession(user_id=user.id, status="running", start_time=at(day, 11, 0, BERLIN)))
     db.session.commit()
     add_session(other, at(day, 9, 0, BERLIN), 120, interruptions=[("noise", 1, 30)])  # not ours

@@ -172,3 +172,12 @@ def test_unfinished_sessions_count_but_add_no_time(app, make_user):
     got = services.build_insights(me, chosen, now=utc("2026-03-31 09:00:00"))
     assert got.summary["total_sessions"] == 2 and got.summary["total_time_worked_seconds"] == 1500
     assert local_midnight(TODAY, BERLIN) == chosen.start
+
+
+def test_the_demo_command_fills_an_account(app, make_user):
+    me = make_user("demo", timezone="Asia/Kolkata")
+    result = app.test_cli_runner().invoke(args=["insights", "seed-demo", "demo", "--days", "10"])
+    assert result.exit_code == 0 and "sessions to demo's log (Asia/Kolkata)" in result.output
+    assert queries.has_any_session(me.id)
+    missing = app.test_cli_runner().invoke(args=["insights", "seed-demo", "nobody"])
+    assert missing.exit_code != 0 and "No account named 'nobody'" in missing.output
