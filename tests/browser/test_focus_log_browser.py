@@ -40,6 +40,10 @@ def shoot(page, name):
         # caret="initial": hiding the caret injects a style element, which our CSP (rightly) blocks.
         page.screenshot(path=str(SHOTS / f"{name}-{size_name}.png"), full_page=True, caret="initial")
     page.set_viewport_size(SIZES["desktop"])
+    page.emulate_media(color_scheme="dark")  # Pico follows the system's scheme
+    page.wait_for_timeout(400)  # let Pico's colour transitions finish
+    page.screenshot(path=str(SHOTS / f"{name}-desktop-dark.png"), full_page=True, caret="initial")
+    page.emulate_media(color_scheme="light")
 
 
 def add_session(page, live_server, start, end, task=None, note=""):

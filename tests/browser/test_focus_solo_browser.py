@@ -4,7 +4,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support import factories
 from tests.support.browser import collect_console_errors
 from webapp.extensions import db
 from webapp.models import FocusSession

@@ -78,8 +78,8 @@ def test_bad_filters_say_so_next_to_the_field(client, alice):
 def test_load_more_pages_with_htmx(client, alice):
     start = at(1, 0)
     for n in range(services.HISTORY_PAGE_SIZE + 5):
-        services.create_manual(alice, start_time=start + timedelta(hours=n), end_time=start + timedelta(hours=n, minutes=30),
-                               note=f"entry {n:02d}")
+        services.create_manual(alice, start_time=start + timedelta(hours=n),
+                               end_time=start + timedelta(hours=n, minutes=30), note=f"entry {n:02d}")
     first = client.get("/history").get_data(as_text=True)
     assert "entry 24" in first and "entry 04" not in first and "Load more" in first
     more_url = first.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")

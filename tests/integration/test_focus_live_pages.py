@@ -87,7 +87,8 @@ def test_add_an_interruption_afterwards(client, alice):
         "start_time": "2024-05-01T09:10", "end_time": "2024-05-01T09:25"})
     assert response.status_code == 302
     entry = db.session.query(Interruption).one()
-    assert (entry.type, entry.description, entry.duration, entry.start_time) == ("family", "School call", 900, at(7, 10))
+    assert (entry.type, entry.description, entry.duration, entry.start_time) == (
+        "family", "School call", 900, at(7, 10))
 
 
 @pytest.mark.parametrize("start, end, field_message", [

@@ -6,7 +6,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..models import INTERRUPTION_TYPES
 from .services import DEFAULT_TARGET_MINUTES, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES, TYPE_LABELS
-from .services.limits import MAX_DESCRIPTION_LENGTH, MAX_NOTE_LENGTH, MAX_POMODOROS, MAX_TASK_TITLE_LENGTH, MIN_POMODOROS
+from .services.limits import (MAX_DESCRIPTION_LENGTH, MAX_NOTE_LENGTH, MAX_POMODOROS, MAX_TASK_TITLE_LENGTH,
+                              MIN_POMODOROS)
 from .services.tokens import MAX_TOKEN_NAME_LENGTH
 
 LOCAL_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]

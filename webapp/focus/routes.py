@@ -67,27 +67,15 @@ def new_entry():
 def edit_entry(session_id: int):
     session = _owned_or_404(session_id)
     times_editable = session.status != "running" and not services.is_tracked(session)
-    form = SessionEntryForm(obj=session if request.method == "GET" else None)
-    fill_task_choices(form.task_id, services.task_choices(current_user, include_id=session.task_id))
-    if request.method == "GET":
-        form.start_time.data = utc_to_local(session.start_time, current_user.timezone)
-        form.end_time.data = utc_to_local(session.end_time, current_user.timezone)
-        form.task_id.data = session.task_id or 0
-    if not times_editable:  # the times are shown, not submitted
-        form.start_time.validators = form.end_time.validators = []
-    if request.method == "POST" and form.validate_on_submit():
-        changes = {"note": form.note.data, "task_id": task_id_of(form.task_id)}
-        times = form_times(form) if times_editable else None
-        if not times_editable or times:
-            if times:
-                changes.update(start_time=times[0], end_time=times[1])
-            try:
-                services.update_session(current_user, session.id, **changes)
-            except services.LogError as error:
-                put_errors(form, error)
-            else:
-                flash("Session updated.", "success")
-                return redirect(url_for("focus.history", _anchor=f"session-{session.id}"))
+    form = _edit_form(session, times_editable)
+    if form.validate_on_submit() and (changes := _entry_changes(form, times_editable)) is not None:
+        try:
+            services.update_session(current_user, session.id, **changes)
+        except services.LogError as error:
+            put_errors(form, error)
+        else:
+            flash("Session updated.", "success")
+            return redirect(url_for("focus.history", _anchor=f"session-{session.id}"))
     status = 422 if request.method == "POST" else 200
     return render_template("focus/entry_form.html", form=form, session=session,
                            times_editable=times_editable), status
@@ -126,6 +114,29 @@ def end_session(session_id: int):
     else:
         flash("Session ended. It is in your history.", "success")
     return back("focus.history", _anchor=f"session-{session_id}")
+
+
+def _edit_form(session, times_editable: bool) -> SessionEntryForm:
+    form = SessionEntryForm(obj=session if request.method == "GET" else None)
+    fill_task_choices(form.task_id, services.task_choices(current_user, include_id=session.task_id))
+    if request.method == "GET":
+        form.start_time.data = utc_to_local(session.start_time, current_user.timezone)
+        form.end_time.data = utc_to_local(session.end_time, current_user.timezone)
+        form.task_id.data = session.task_id or 0
+    if not times_editable:  # the times are shown, not submitted
+        form.start_time.validators = form.end_time.validators = []
+    return form
+
+
+def _entry_changes(form, times_editable: bool) -> dict | None:
+    """What the edit form asks to change; None when a time does not exist in the person's zone."""
+    changes = {"note": form.note.data, "task_id": task_id_of(form.task_id)}
+    if times_editable:
+        times = form_times(form)
+        if times is None:
+            return None
+        changes.update(start_time=times[0], end_time=times[1])
+    return changes
 
 
 def _owned_or_404(session_id: int):

@@ -13,7 +13,8 @@ from ...extensions import db
 from ...models import INTERRUPTION_TYPES, FocusSession, Interruption, User, utcnow
 from .errors import Conflict, NotFound, Problems
 from .limits import CLOCK_SLACK, MAX_DESCRIPTION_LENGTH
-from .sessions import UNSET, _is_id, owned_session, settle_untracked
+from .sessions import UNSET, _is_id, owned_session
+from .tallies import settle_untracked
 from .spans import whole_seconds
 
 TYPE_LABELS = {"family": "Family", "phone": "Phone", "noise": "Noise", "self": "Myself",

@@ -15,7 +15,8 @@ from ...extensions import db
 from ...models import FocusSession, Room, Task, User, to_epoch_ms, utcnow
 from .errors import Conflict, NotFound, Problems
 from .limits import CLOCK_SLACK, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
-from .spans import covered_seconds, whole_seconds
+from .spans import whole_seconds
+from .tallies import settle_untracked
 
 UNSET = object()  # "leave this field as it is" in partial updates
 
@@ -262,49 +263,6 @@ def _check_interruptions_fit(session: FocusSession, start: datetime, end: dateti
         if stop > end:
             problems.add("end_time", "An interruption of this session would fall after the new end; "
                                      "move or delete it first.")
-
-
-# --- tallies --------------------------------------------------------------------------------
-
-def is_tracked(session: FocusSession) -> bool:
-    """Room sessions (solo rooms included) have live activity tracking; others do not."""
-    return session.room_id is not None
-
-
-def settle_untracked(session: FocusSession) -> None:
-    """Tallies for an ended session without live tracking (manual and API/solo ones).
-
-    Nobody watched the tab, so the logged interruptions are the only evidence: their time (overlaps
-    once) counts as idle, the rest as active; elapsed = active + idle as in rules/accounting.py.
-    Tracked sessions keep what the ticker counted. No focus score: there is nothing to score on.
-    """
-    if is_tracked(session) or session.end_time is None:
-        return
-    elapsed = whole_seconds(session.start_time, session.end_time)
-    spans = [(i.start_time, i.end_time) for i in session.interruptions if i.end_time is not None]
-    idle = min(elapsed, covered_seconds(spans, (session.start_time, session.end_time)))
-    session.mode = "stopped"
-    session.elapsed_ms, session.idle_ms = elapsed * 1000, idle * 1000
-    session.active_ms, session.away_ms = (elapsed - idle) * 1000, 0
-    session.counted_until_ms = to_epoch_ms(session.end_time)
-
-
-def figures(session: FocusSession, now: datetime | None = None) -> dict:
-    """Whole-second tallies with rules/accounting.seconds semantics (elapsed = active + idle).
-
-    A running untracked session has counted nothing yet, so its elapsed time is its age so far.
-    """
-    if session.status == "running" and not is_tracked(session):
-        now = now or utcnow()
-        elapsed = whole_seconds(session.start_time, now)
-        spans = [(i.start_time, i.end_time or now) for i in session.interruptions]
-        idle = min(elapsed, covered_seconds(spans, (session.start_time, now)))
-        return {"elapsed_seconds": elapsed, "active_seconds": elapsed - idle, "idle_seconds": idle,
-                "tab_switches": session.tab_switches or 0}
-    elapsed = (session.elapsed_ms or 0) // 1000
-    active = (session.active_ms or 0) // 1000
-    return {"elapsed_seconds": elapsed, "active_seconds": active, "idle_seconds": elapsed - active,
-            "tab_switches": session.tab_switches or 0}
 
 
 def _is_int(value) -> bool:

@@ -28,12 +28,6 @@ def active_solo_room(user: User) -> Room | None:
         .order_by(Room.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def latest_solo_room(user: User) -> Room | None:
-    return db.session.execute(
-        select(Room).where(Room.is_solo.is_(True), Room.host_id == user.id, Room.archived_at.is_(None))
-        .order_by(Room.id.desc()).limit(1)).scalar_one_or_none()
-
-
 def solo_record(room: Room) -> FocusSession | None:
     """The newest focus-session record of this solo room (running or finished)."""
     return db.session.execute(
