@@ -226,3 +226,24 @@ def test_anything_not_yours_is_404(api, client, make_user):
         assert response.status_code == 404, (method, path)
         assert response.get_json()["error"]
     assert db.session.get(FocusSession, bobs.id).note == ""
+
+
+def test_a_script_can_do_it_all(client, alice):
+    """The issue's "done when", through the API alone: token, session, interruption, history, fix."""
+    raw = client.post("/api/v1/auth/token", json={"login": "alice", "password": "correct horse battery",
+                                                  "name": "cron"}).get_json()["token"]
+    headers = {"Authorization": f"Bearer {raw}"}
+    session = client.post("/api/v1/sessions/start", json={"target_minutes": 25}, headers=headers).get_json()
+    interruption = client.post("/api/v1/interruptions", json={"session_id": session["id"], "type": "noise",
+                                                              "description": "Drill"}, headers=headers).get_json()
+    assert client.post(f"/api/v1/interruptions/{interruption['id']}/end", headers=headers).status_code == 200
+    ended = client.post(f"/api/v1/sessions/{session['id']}/end", headers=headers).get_json()
+    day = datetime.fromisoformat(ended["start_time"]).date()  # a day either side covers any zone
+    listed = client.get(f"/api/v1/sessions?from={day - timedelta(days=1)}&to={day + timedelta(days=1)}",
+                        headers=headers).get_json()
+    assert [s["id"] for s in listed] == [session["id"]]
+    fixed = client.patch(f"/api/v1/sessions/{session['id']}", json={"note": "Noisy neighbours"},
+                         headers=headers).get_json()
+    assert fixed["note"] == "Noisy neighbours" and fixed["status"] in ("completed", "abandoned")
+    interruptions = client.get(f"/api/v1/sessions/{session['id']}/interruptions", headers=headers).get_json()
+    assert [(i["type"], i["description"]) for i in interruptions] == [("noise", "Drill")]

@@ -168,6 +168,8 @@ def test_edit_a_room_session_changes_only_note_and_task(client, alice):
                            start_time=at(1, 7), end_time=at(1, 7, 25), duration_seconds=1500, focus_score=90)
     db.session.add(session)
     db.session.commit()
+    listed = client.get("/history").get_data(as_text=True)
+    assert "Room ABC234" in listed and ">90<" in listed
     form = client.get(f"/history/{session.id}/edit").get_data(as_text=True)
     assert "Tracked live in a room" in form and 'name="start_time"' not in form
     response = client.post(f"/history/{session.id}/edit", data={"csrf_token": csrf_token_from(form), "task_id": "0",
