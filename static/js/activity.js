@@ -95,22 +95,35 @@
     window.addEventListener(name, onInput, { passive: true, capture: true });
   });
 
+  // A page being closed or reloaded turns hidden too, just before "pagehide": waiting a moment
+  // before reporting "hidden" keeps a reload from counting as a tab switch (the socket's closing
+  // tells the server the page went away).
+  var HIDDEN_GRACE_MS = 300;
+  var pendingHidden = null;
+
   document.addEventListener("visibilitychange", function () {
     var state = document.visibilityState;
-    if (state === lastVisibilitySent) return;
-    lastVisibilitySent = state;
     if (state === "hidden") {
       if (trailing) { clearTimeout(trailing); trailing = null; }
-      send({ type: "hidden" });
+      if (lastVisibilitySent === "hidden" || pendingHidden) return;
+      pendingHidden = setTimeout(function () {
+        pendingHidden = null;
+        lastVisibilitySent = "hidden";
+        send({ type: "hidden" });
+      }, HIDDEN_GRACE_MS);
     } else {
+      if (pendingHidden) { clearTimeout(pendingHidden); pendingHidden = null; return; }  // a blink
+      if (lastVisibilitySent !== "hidden") return;
+      lastVisibilitySent = "visible";
       lastActivitySent = Date.now();  // "visible" is also "I am here"
       send({ type: "visible" });
     }
   });
 
-  // Leaving the page: if its going away was not reported yet, the beacon still gets through.
   window.addEventListener("pagehide", function () {
-    if (lastVisibilitySent !== "hidden") {
+    if (pendingHidden) { clearTimeout(pendingHidden); pendingHidden = null; }
+    // Leaving while the socket is down: no socket will close to say so, but a beacon gets through.
+    if (!socketUp && lastVisibilitySent !== "hidden") {
       lastVisibilitySent = "hidden";
       beacon({ type: "hidden" });
     }
@@ -120,8 +133,12 @@
     socketUp = true;
     socketEverOpened = true;
     // Opening the socket counts as being here; if the tab is hidden, say so.
-    if (document.visibilityState === "hidden") send({ type: "hidden" });
-    else lastActivitySent = Date.now();
+    if (document.visibilityState === "hidden") {
+      lastVisibilitySent = "hidden";
+      send({ type: "hidden" });
+    } else {
+      lastActivitySent = Date.now();
+    }
   });
   document.addEventListener("focusroom:socket-closed", function () { socketUp = false; });
 

@@ -8,6 +8,7 @@ import pytest
 from webapp.extensions import db
 from webapp.models import FocusSession, Interruption, utcnow
 from webapp.rooms import presence, services
+from webapp.tracking import hooks
 from webapp.tracking.flood import flood_guard
 
 
@@ -95,8 +96,9 @@ def test_answering_the_prompt_logs_an_interruption(client, auth, room, host):
     db.session.commit()
     auth.login("hostess")
     start(room, host, utcnow() - timedelta(seconds=20))
+    hooks.client_report(room, room.participants[0], "hidden", utcnow() - timedelta(seconds=12))
+    db.session.commit()
     token = page_token(client, f"/r/{room.code}")
-    client.post(f"/r/{room.code}/report", data={"type": "hidden", "csrf_token": token})
     client.post(f"/r/{room.code}/report", data={"type": "visible", "csrf_token": token})
     page = client.get(f"/r/{room.code}").get_data(as_text=True)
     assert "What pulled you away?" in page
@@ -104,7 +106,7 @@ def test_answering_the_prompt_logs_an_interruption(client, auth, room, host):
                            headers={"HX-Request": "true"})
     assert response.status_code == 200 and "Logged: Noise" in response.get_data(as_text=True)
     logged = db.session.query(Interruption).one()
-    assert (logged.type, logged.source) == ("noise", "live")
+    assert (logged.type, logged.source) == ("noise", "live") and 12 <= logged.duration <= 13
     assert "What pulled you away?" not in client.get(f"/r/{room.code}").get_data(as_text=True)
 
 
@@ -112,9 +114,10 @@ def test_an_answer_that_was_not_offered_is_explained(client, auth, room, host):
     room.strict_mode = True
     db.session.commit()
     auth.login("hostess")
-    start(room, host)
+    start(room, host, utcnow() - timedelta(seconds=20))
+    hooks.client_report(room, room.participants[0], "hidden", utcnow() - timedelta(seconds=12))
+    db.session.commit()
     token = page_token(client, f"/r/{room.code}")
-    client.post(f"/r/{room.code}/report", data={"type": "hidden", "csrf_token": token})
     response = client.post(f"/r/{room.code}/away", data={"answer": "aliens", "csrf_token": token})
     assert response.status_code == 422 and "Choose one of the answers." in response.get_data(as_text=True)
     assert db.session.query(Interruption).count() == 0

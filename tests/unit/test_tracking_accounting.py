@@ -275,3 +275,14 @@ def db_engine_dispose(app):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_report_after_the_deadline_counts_at_the_deadline(room, alice):
+    """The ticker ends the phase up to a second late; nothing after the deadline is counted."""
+    start_work(room, 0)
+    room.phase_ends_at = at(60)
+    db.session.commit()
+    report(room, alice, "hidden", 60.8)
+    end_work(room, 60)
+    record = record_of(alice)
+    assert (record.elapsed_ms, record.tab_switches, record.end_time) == (60_000, 1, at(60))

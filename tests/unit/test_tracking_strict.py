@@ -133,3 +133,14 @@ def test_answering_after_a_long_spell_relabels_the_detected_interruption(host):
     prompts.answer(room, alice, "family", at(101))
     db.session.commit()
     assert [(i.type, i.source, i.duration) for i in record_of(alice).interruptions] == [("family", "detected", 90)]
+
+
+def test_a_blink_away_is_not_worth_a_question(strict_room):
+    alice = join(strict_room, factories.make_user("alice"))
+    start_work(strict_room, 0)
+    report(strict_room, alice, "hidden", 10)
+    report(strict_room, alice, "visible", 14.9)
+    assert prompts.prompt_for(strict_room, alice, at(15)) is None
+    report(strict_room, alice, "hidden", 20)
+    report(strict_room, alice, "visible", 25)
+    assert prompts.prompt_for(strict_room, alice, at(26)) == prompts.Prompt("ask", away_seconds=5)

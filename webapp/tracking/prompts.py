@@ -18,6 +18,8 @@ from .strict import ANSWERS, add_interruption, detected_for_spell
 
 # How long after coming back the question is still offered.
 PROMPT_WINDOW_MS = 120_000
+# A blink away (a reload, a glance at another tab) is not worth a question.
+MIN_AWAY_TO_ASK_MS = 5_000
 
 
 class UnknownAnswer(ValueError):
@@ -38,9 +40,9 @@ def prompt_for(room: Room, participant: Participant, now: datetime) -> Prompt | 
     if record.status == "failed":
         return Prompt("failed")
     spell = _pending_spell(record, ms(now))
-    if spell is None:
+    if spell is None or spell[1] - spell[0] < MIN_AWAY_TO_ASK_MS:
         return None
-    return Prompt("ask", away_seconds=max(0, spell[1] - spell[0]) // 1000)
+    return Prompt("ask", away_seconds=(spell[1] - spell[0]) // 1000)
 
 
 def answer(room: Room, participant: Participant, choice: str, now: datetime) -> Interruption | None:

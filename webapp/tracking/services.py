@@ -53,10 +53,19 @@ def open_records(room: Room) -> list[FocusSession]:
         .order_by(FocusSession.id)).scalars())
 
 
+def within_phase(room: Room, at: datetime) -> datetime:
+    """An event that arrives after the work phase's deadline, before the ticker has ended the phase,
+    counts at the deadline: nothing after it belongs to the phase (the break is not counted)."""
+    if room.status == "running" and room.phase_ends_at is not None and at > room.phase_ends_at:
+        return room.phase_ends_at
+    return at
+
+
 # --- one row per event --------------------------------------------------------------------------
 
 def apply(room: Room, record: FocusSession, at: datetime, transition: Transition) -> bool:
     """Fold the row to `at`, apply `transition`, close an away spell it ended. True if the mode changed."""
+    at = within_phase(room, at)
     threshold = threshold_ms(room)
     before = rules.fold(presence_of(record), ms(at), threshold)
     after = transition(before, ms(at), threshold)
