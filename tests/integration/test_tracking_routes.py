@@ -208,6 +208,8 @@ def test_results_tell_the_story_of_the_session(client, auth, room, host, make_us
     assert [r.focus_score for r in records] == [24, 24]
     assert html.count('class="score-value tabular">24<') == 2
     assert "Completion" in html and "Penalty" in html
+    assert re.search(r'>2</span><span class="total-label">people<', html)
+    assert re.search(r'>1</span><span class="total-label">work phase<', html)
 
 
 def test_results_are_for_participants_unless_the_room_is_public(client, auth, room, make_user):

@@ -142,7 +142,7 @@ def session_results(room: Room) -> SessionResults:
         person.phases.append(record)
         totals.add(record, counts.get(record.id, 0))
     ranked = sorted(people.values(), key=lambda p: (-p.tally.breakdown.score, p.user.name.lower()))
-    return SessionResults(room, ranked, totals, len({(r.round, r.start_time) for r in records}))
+    return SessionResults(room, ranked, totals, len({record.round for record in records}))
 
 
 def _interruption_counts(record_ids: list[int]) -> dict[int, int]:
