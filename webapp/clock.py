@@ -31,6 +31,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import time
 from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -43,6 +44,7 @@ from .extensions import db
 
 log = logging.getLogger(__name__)
 
+SLOW_TICK_SECONDS = 0.5
 RETRY_LOCK_EVERY = 5  # seconds between attempts of a standing-by ticker
 ADVISORY_KEY = int.from_bytes(hashlib.sha256(b"focusroom-ticker").digest()[:8], "big", signed=True)
 
@@ -159,6 +161,7 @@ class Ticker:
         if not self._may_tick():
             return False
         now = now or _this_second(datetime.now(timezone.utc))
+        started = time.monotonic()
         with self.app.app_context():
             try:
                 from .rooms import presence, ticking
@@ -171,6 +174,9 @@ class Ticker:
                 db.session.rollback()
             finally:
                 db.session.remove()
+        took = time.monotonic() - started
+        if took > SLOW_TICK_SECONDS:
+            log.warning("slow tick: %.0f ms for %s (ticks are 1 s apart)", took * 1000, now.isoformat())
         return True
 
     def _may_tick(self) -> bool:

@@ -40,12 +40,23 @@
     return Date.now() + best;
   }
 
-  function remainingMs(timerEl) {
-    var endsAt = Number(timerEl.getAttribute("data-ends-at-ms"));
-    if (timerEl.getAttribute("data-status") === "running" && endsAt) {
+  // The clock carries the freshest deadline (every second), the timer the words. A clock older
+  // than the timer (a tick that raced a change) is ignored until the next one.
+  function live() {
+    var clockEl = byId("clock"), timerEl = byId("timer");
+    if (clockEl && timerEl &&
+        Number(clockEl.getAttribute("data-version")) >= Number(timerEl.getAttribute("data-version"))) return clockEl;
+    return timerEl || clockEl;
+  }
+
+  function remainingMs() {
+    var source = live();
+    if (!source) return 0;
+    var endsAt = Number(source.getAttribute("data-ends-at-ms"));
+    if (source.getAttribute("data-status") === "running" && endsAt) {
       return Math.max(0, endsAt - serverNow());
     }
-    return Math.max(0, Number(timerEl.getAttribute("data-remaining-ms")) || 0);
+    return Math.max(0, Number(source.getAttribute("data-remaining-ms")) || 0);
   }
 
   function clock(ms) {
@@ -61,7 +72,7 @@
   function draw() {
     var timerEl = byId("timer");
     if (!timerEl) return;
-    var left = remainingMs(timerEl);
+    var left = remainingMs();
     var shown = clock(left);
     var countdown = timerEl.querySelector(".countdown");
     if (countdown && countdown.textContent !== shown) countdown.textContent = shown;
@@ -83,10 +94,17 @@
   function frame() { draw(); window.requestAnimationFrame(frame); }
 
   // ---------------------------------------------------------------- phase changes
-  function timerUpdated() {
-    var timerEl = byId("timer");
+  var syncAskedFor = null;
+
+  function updated() {
+    var timerEl = byId("timer"), clockEl = byId("clock");
     if (!timerEl) return;
-    addOffsetSample(timerEl);
+    addOffsetSample(clockEl || timerEl);
+    // A clock newer than the timer means a change this page missed: ask for the whole state.
+    if (clockEl && Number(clockEl.getAttribute("data-version")) > Number(timerEl.getAttribute("data-version"))) {
+      var version = clockEl.getAttribute("data-version");
+      if (socket && syncAskedFor !== version) { syncAskedFor = version; socket.send(JSON.stringify({ type: "sync" })); }
+    }
     var key = [timerEl.getAttribute("data-status"), timerEl.getAttribute("data-phase"),
                timerEl.getAttribute("data-round")].join("|");
     var previous = lastKey;
@@ -165,9 +183,9 @@
     document.dispatchEvent(new CustomEvent("focusroom:socket-closed", { detail: { code: code, closeCode: closeCode } }));
   });
 
-  document.addEventListener("htmx:wsAfterMessage", function () { timerUpdated(); markMe(); });
-  document.addEventListener("htmx:afterSettle", function () { timerUpdated(); markMe(); });
-  document.addEventListener("htmx:oobAfterSwap", function () { timerUpdated(); markMe(); });
+  document.addEventListener("htmx:wsAfterMessage", function () { updated(); markMe(); });
+  document.addEventListener("htmx:afterSettle", function () { updated(); markMe(); });
+  document.addEventListener("htmx:oobAfterSwap", function () { updated(); markMe(); });
 
   // A refused htmx request (403, 409...): show its message next to the controls.
   document.addEventListener("htmx:responseError", function (event) {
@@ -257,7 +275,7 @@
     if (share && navigator.share) share.hidden = false;
     var notify = document.querySelector("[data-enable-notifications]");
     if (notify && "Notification" in window && Notification.permission === "default") notify.hidden = false;
-    timerUpdated();
+    updated();
     markMe();
     window.requestAnimationFrame(frame);
     // Background tabs get no animation frames; the title still follows the deadline.

@@ -122,6 +122,22 @@ def test_everyone_sees_start_and_a_time_update_every_second(server):
     host_ws.close(), guest_ws.close()
 
 
+def test_a_page_that_missed_a_change_asks_for_everything(server):
+    host = Person(server, "host")
+    code = host.create_room()
+    ws = host.connect(code)
+    ws.recv()
+    ws.send(json.dumps({"type": "sync"}))
+    again = wait_for(ws, rf'id="room-{code}-timer"')
+    for part in ("clock", "participants", "controls", "me"):
+        assert f'id="room-{code}-{part}"' in again
+    ws.send("not json")
+    ws.send(json.dumps({"type": "unknown"}))
+    ws.send(json.dumps({"type": "sync"}))
+    wait_for(ws, rf'id="room-{code}-timer"')  # nonsense is ignored, the socket stays up
+    ws.close()
+
+
 def test_a_control_from_a_non_host_over_the_socket_gets_an_error(server):
     host, guest = Person(server, "host"), Person(server, "guest")
     code = host.create_room()

@@ -171,7 +171,10 @@ def test_running_rooms_get_the_time_every_tick_and_changes_reach_everyone(app, m
     assert "Work, round 1 of 4, 1 min." in change  # the screen-reader announcement
     assert "Pause" in host_only.get(0)
     ticking.tick(at(1))
-    assert 'data-server-now-ms="%d"' % (at(1).timestamp() * 1000) in everyone.get(0)
+    time_update = everyone.get(0)
+    assert time_update.startswith(f'<div id="room-{room.code}-clock"') and len(time_update) < 400
+    assert 'data-server-now-ms="%d"' % (at(1).timestamp() * 1000) in time_update
+    assert 'data-ends-at-ms="%d"' % (at(60).timestamp() * 1000) in time_update
     assert idle_listener.get(0) is None
     ticking.tick(at(60))
     assert 'data-phase="short_break"' in everyone.get(0)

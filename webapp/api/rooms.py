@@ -6,7 +6,7 @@ token or the browser session), and 404 for everyone else so codes do not leak.
 from flask import jsonify
 
 from ..models import utcnow
-from ..rooms import services, views
+from ..rooms import presence, services, views
 from . import bp
 from .auth import ApiError, viewer
 
@@ -40,6 +40,6 @@ def room_json(room) -> dict:
         "is_public": room.is_public,
         "participants": [
             {**person.figures, "name": person.name, "status": person.status, "is_host": person.is_host}
-            for person in views.participant_views(room, now)
+            for person in views.participant_views(room, presence.roster(room, None).shown, now)
         ],
     }

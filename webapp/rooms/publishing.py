@@ -12,13 +12,13 @@ import time
 from contextlib import nullcontext
 from datetime import datetime
 
-from flask import current_app, has_request_context, render_template
+from flask import current_app, has_request_context
 
 from .. import realtime
 from ..models import Participant, Room
 from ..rules.timer import COMPLETED, IDLE, PAUSED, WORK
 from ..templating import format_duration
-from . import views
+from . import presence, views
 
 
 def room_topic(room_id: int) -> str:
@@ -34,37 +34,72 @@ def rendering():
     return nullcontext() if has_request_context() else current_app.test_request_context("/")
 
 
+def fragment(name: str, **context) -> str:
+    """Render a fragment without Flask's context processors: fragments take everything they show
+    as arguments (never current_user), and the processors (navigation, other features' page
+    data) would cost every socket push a few queries and url_for calls."""
+    return current_app.jinja_env.get_template(name).render(**context)
+
+
 def timer_html(room: Room, now: datetime) -> str:
-    return render_template("rooms/_timer.html", timer=views.timer_view(room, now))
+    """The timer as people see it, and its clock."""
+    timer = views.timer_view(room, now)
+    return fragment("rooms/_timer.html", timer=timer) + _clock(timer)
 
 
-def participants_html(room: Room, now: datetime) -> str:
-    people = views.participant_views(room, now)
-    return render_template("rooms/_participants.html", room=room, people=people,
-                           present=views.present_count(people))
+def clock_html(clock: views.ClockView) -> str:
+    """Only the deadline and the server's time: small, because it goes out every second."""
+    return _clock(clock)
+
+
+def _clock(timer: views.TimerView | views.ClockView) -> str:
+    # Rendered without Flask's context processors (navigation and the like): it needs none, and
+    # the ticker renders it for every running room every second.
+    return current_app.jinja_env.get_template("rooms/_clock.html").render(timer=timer)
+
+
+def participants_context(room: Room, now: datetime, limit: int = views.PEOPLE_SHOWN) -> dict:
+    roster = presence.roster(room, limit)
+    return {"people": views.participant_views(room, roster.shown, now), "present": roster.present,
+            "total": roster.total}
+
+
+def participants_html(room: Room, now: datetime, *, reuse_recent: bool = False) -> str:
+    """The list is the same for everyone (room.js marks "you"). With `reuse_recent` (a socket's
+    full state on connect), a render younger than PARTICIPANTS_MIN_INTERVAL is reused: a hundred
+    people connecting at once cost one render, not a hundred; their arrival is published anyway."""
+    state, clock = _lists(), time.monotonic()
+    with state.lock:
+        cached = state.rendered.get(room.id)
+    if reuse_recent and cached is not None and clock - cached[0] < PARTICIPANTS_MIN_INTERVAL:
+        return cached[1]
+    html = fragment("rooms/_participants.html", room=room, **participants_context(room, now))
+    with state.lock:
+        state.rendered[room.id] = (clock, html)
+    return html
 
 
 def controls_html(room: Room, viewer_id: int | None) -> str:
-    return render_template("rooms/_controls.html", room=room,
+    return fragment("rooms/_controls.html", room=room,
                            is_host=viewer_id is not None and viewer_id == room.host_id)
 
 
 def me_html(room: Room, participant: Participant | None) -> str:
-    return render_template("rooms/_me.html", room=room, me=participant)
+    return fragment("rooms/_me.html", room=room, me=participant)
 
 
 def announce_html(room: Room, text: str) -> str:
-    return render_template("rooms/_announce.html", room=room, text=text)
+    return fragment("rooms/_announce.html", room=room, text=text)
 
 
 def notice_html(room: Room, text: str) -> str:
-    return render_template("rooms/_notice.html", room=room, text=text)
+    return fragment("rooms/_notice.html", room=room, text=text)
 
 
 def full_state_html(room: Room, viewer: Participant | None, now: datetime) -> str:
     """Everything a page shows that can change: sent on (re)connect and after an overflow."""
     viewer_id = viewer.user_id if viewer is not None else None
-    return "".join([timer_html(room, now), participants_html(room, now),
+    return "".join([timer_html(room, now), participants_html(room, now, reuse_recent=True),
                     controls_html(room, viewer_id), me_html(room, viewer)])
 
 
@@ -95,10 +130,9 @@ def publish_timer_change(room: Room, now: datetime, *, announce: bool = True) ->
             realtime.publish(user_topic(room.id, room.host_id), controls_html(room, room.host_id))
 
 
-def publish_time(room: Room, now: datetime) -> None:
+def publish_time(room_id: int, clock: views.ClockView) -> None:
     """The once-a-second correction of every screen in a running room."""
-    with rendering():
-        realtime.publish(room_topic(room.id), timer_html(room, now))
+    realtime.publish(room_topic(room_id), clock_html(clock))
 
 
 def publish_participants(room: Room, now: datetime, note: str | None = None) -> None:
@@ -115,20 +149,21 @@ def publish_participants(room: Room, now: datetime, note: str | None = None) -> 
 PARTICIPANTS_MIN_INTERVAL = 1.0
 
 
-class _ListThrottle:
+class _Lists:
     def __init__(self):
         self.lock = threading.Lock()
         self.last_sent: dict[int, float] = {}
         self.pending: set[int] = set()
+        self.rendered: dict[int, tuple[float, str]] = {}
 
 
-def _throttle() -> _ListThrottle:
-    return current_app.extensions.setdefault("focusroom_room_lists", _ListThrottle())
+def _lists() -> _Lists:
+    return current_app.extensions.setdefault("focusroom_room_lists", _Lists())
 
 
 def participants_changed(room: Room, now: datetime) -> None:
     """Publish the room's list now, or leave it for the next tick if it just went out."""
-    throttle, clock = _throttle(), time.monotonic()
+    throttle, clock = _lists(), time.monotonic()
     with throttle.lock:
         due = clock - throttle.last_sent.get(room.id, float("-inf")) >= PARTICIPANTS_MIN_INTERVAL
         if due:
@@ -142,11 +177,14 @@ def participants_changed(room: Room, now: datetime) -> None:
 
 def take_pending_lists() -> set[int]:
     """Room ids whose list was held back; the caller (the ticker) publishes them now."""
-    throttle, clock = _throttle(), time.monotonic()
-    with throttle.lock:
-        pending, throttle.pending = throttle.pending, set()
+    state, clock = _lists(), time.monotonic()
+    with state.lock:
+        pending, state.pending = state.pending, set()
         for room_id in pending:
-            throttle.last_sent[room_id] = clock
+            state.last_sent[room_id] = clock
+        for table in (state.last_sent, state.rendered):  # forget rooms quiet for a minute
+            for room_id in [r for r, value in table.items() if clock - (value[0] if isinstance(value, tuple) else value) > 60]:
+                del table[room_id]
     return pending
 
 

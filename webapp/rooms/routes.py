@@ -79,11 +79,9 @@ def room(code: str):
     if me is None:
         full = services.seats_taken(room, now) >= room.max_participants
         return render_template("rooms/join.html", room=room, full=full,
-                               people=views.participant_views(room, now))
-    people = views.participant_views(room, now)
-    return render_template("rooms/room.html", room=room, me=me, people=people,
-                           present=views.present_count(people), timer=views.timer_view(room, now),
-                           is_host=room.host_id == current_user.id)
+                               **publishing.participants_context(room, now, limit=5))
+    return render_template("rooms/room.html", room=room, me=me, timer=views.timer_view(room, now),
+                           is_host=room.host_id == current_user.id, **publishing.participants_context(room, now))
 
 
 @bp.post("/r/<code>/join")
@@ -94,7 +92,7 @@ def join(code: str):
         services.join(room, current_user, utcnow())
     except services.RoomFull as error:
         return render_template("rooms/join.html", room=room, full=True, message=error.message,
-                               people=views.participant_views(room, utcnow())), error.status
+                               **publishing.participants_context(room, utcnow(), limit=5)), error.status
     return redirect(url_for("rooms.room", code=room.code))
 
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, null, select
+from sqlalchemy import and_, exists, func, null, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, Participant, Room, User
@@ -53,8 +52,7 @@ def new_code() -> str:
 
 
 def live_room_query(code: str):
-    return (select(Room).where(Room.code == normalize_code(code), Room.archived_at.is_(None))
-            .options(selectinload(Room.participants).selectinload(Participant.user)))
+    return select(Room).where(Room.code == normalize_code(code), Room.archived_at.is_(None))
 
 
 def find_room(code: str) -> Room:
@@ -68,7 +66,13 @@ def find_room(code: str) -> Room:
 def participant_of(room: Room, user) -> Participant | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return next((p for p in room.participants if p.user_id == user.id), None)
+    return membership(room.id, user.id)
+
+
+def membership(room_id: int, user_id: int) -> Participant | None:
+    """One row, never the whole list: a room can hold a thousand people."""
+    return db.session.execute(select(Participant).where(
+        Participant.room_id == room_id, Participant.user_id == user_id)).scalar_one_or_none()
 
 
 def create_room(host: User, settings: dict, now: datetime, *, is_solo: bool = False) -> Room:
@@ -100,8 +104,10 @@ def create_room(host: User, settings: dict, now: datetime, *, is_solo: bool = Fa
 
 
 def seats_taken(room: Room, now: datetime) -> int:
-    return sum(1 for p in room.participants
-               if p.connections > 0 or (p.left_at is None and p.joined_at >= now - SEAT_HOLD))
+    return db.session.execute(select(func.count(Participant.id)).where(
+        Participant.room_id == room.id,
+        or_(Participant.connections > 0,
+            and_(Participant.left_at.is_(None), Participant.joined_at >= now - SEAT_HOLD)))).scalar_one()
 
 
 def join(room: Room, user: User, now: datetime) -> Participant:

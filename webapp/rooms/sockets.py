@@ -37,6 +37,8 @@ def _admit_socket():
         return error_response(404, error.message)
     if services.participant_of(room, current_user) is None:
         return error_response(403, "Join the room first.")
+    # The WebSocket handshake comes next and waits on the network: hold no pooled connection.
+    db.session.close()
     return None
 
 
@@ -62,8 +64,7 @@ def socket(ws, code: str):
 def _full_state(code: str, user_id: int) -> str:
     try:
         room = services.find_room(code)
-        me = next((p for p in room.participants if p.user_id == user_id), None)
-        return publishing.full_state_html(room, me, utcnow())
+        return publishing.full_state_html(room, services.membership(room.id, user_id), utcnow())
     finally:
         db.session.close()
 
@@ -73,7 +74,7 @@ def _on_message(code: str, user_id: int, data: dict) -> str | None:
     kind = data.get("type")
     try:
         room = services.find_room(code)
-        me = next((p for p in room.participants if p.user_id == user_id), None)
+        me = services.membership(room.id, user_id)
         if me is None:
             return None
         now = utcnow()
@@ -82,6 +83,8 @@ def _on_message(code: str, user_id: int, data: dict) -> str | None:
             db.session.commit()
             if changed:
                 publishing.participants_changed(room, now)
+        elif kind == "sync":  # the page saw a newer clock than its timer: send everything
+            return publishing.full_state_html(room, me, now)
         elif kind == "control":
             return _control(room, me.user, str(data.get("action", "")), now)
         return None

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Participant, Room
 from ..rules.timer import COMPLETED, IDLE, PAUSED, RUNNING
 from ..tracking import hooks
-from . import presence, publishing, timer_service
+from . import presence, publishing, timer_service, views
 
 ARCHIVE_AFTER = timedelta(hours=2)
 
@@ -72,6 +72,12 @@ def _archive_idle(now: datetime) -> int:
 
 
 def _publish(result: TickResult, now: datetime) -> None:
+    with publishing.rendering():  # one neutral request context for the whole tick, not one per room
+        _publish_all(result, now)
+    db.session.rollback()  # end the read transaction the publishing queries opened
+
+
+def _publish_all(result: TickResult, now: datetime) -> None:
     fully_published = set()
     for room in result.advanced:
         publishing.publish_timer_change(room, now)
@@ -82,17 +88,15 @@ def _publish(result: TickResult, now: datetime) -> None:
     held_back = (result.lists_to_publish | publishing.take_pending_lists()) - fully_published
     for room in _live_rooms(held_back):
         publishing.publish_participants(room, now)
-    running = db.session.execute(
-        select(Room).where(Room.status == RUNNING, Room.archived_at.is_(None))).scalars()
-    for room in running:
-        if room.id not in fully_published:
-            publishing.publish_time(room, now)
-    db.session.rollback()  # end the read transaction the publishing queries opened
+    running = db.session.execute(  # plain columns: this runs for every running room every second
+        select(Room.id, Room.code, Room.status, Room.timer_version, Room.phase_ends_at, Room.remaining_seconds)
+        .where(Room.status == RUNNING, Room.archived_at.is_(None)))
+    for room_id, code, status, version, phase_ends_at, remaining in running:
+        if room_id not in fully_published:
+            publishing.publish_time(room_id, views.clock_view(code, status, version, phase_ends_at, remaining, now))
 
 
 def _live_rooms(ids: set[int]) -> list[Room]:
     if not ids:
         return []
-    return list(db.session.execute(
-        select(Room).where(Room.id.in_(ids), Room.archived_at.is_(None))
-        .options(selectinload(Room.participants).selectinload(Participant.user))).scalars())
+    return list(db.session.execute(select(Room).where(Room.id.in_(ids), Room.archived_at.is_(None))).scalars())

@@ -14,6 +14,7 @@ from ..rules.timer import COMPLETED, IDLE, LONG_BREAK, PAUSED, RUNNING, SHORT_BR
 from ..tracking import hooks
 from . import timer_service
 
+PEOPLE_SHOWN = 60
 PHASE_LABELS = {WORK: "Work", SHORT_BREAK: "Short break", LONG_BREAK: "Long break"}
 STATUS_LABELS = {
     "waiting": "waiting", "focusing": "focusing", "on_break": "on break", "paused": "paused",
@@ -86,6 +87,27 @@ def timer_view(room: Room, now: datetime) -> TimerView:
     )
 
 
+@dataclass(frozen=True)
+class ClockView:
+    """What the once-a-second update carries (see _clock.html); built from plain columns."""
+
+    code: str
+    status: str
+    version: int
+    ends_at_ms: int | None
+    remaining_seconds: float
+    server_now_ms: int
+
+
+def clock_view(code: str, status: str, version: int, phase_ends_at: datetime | None,
+               remaining_seconds: float, now: datetime) -> ClockView:
+    running = status == RUNNING and phase_ends_at is not None
+    left = max(0.0, (phase_ends_at - now).total_seconds()) if running else remaining_seconds
+    return ClockView(code=code, status=status, version=version,
+                     ends_at_ms=to_epoch_ms(phase_ends_at) if running else None,
+                     remaining_seconds=left, server_now_ms=to_epoch_ms(now))
+
+
 def own_status(room: Room, participant: Participant) -> str:
     """The status the room itself knows; tracking may refine it (idle, away, failed)."""
     if participant.connections <= 0:
@@ -111,11 +133,5 @@ def participant_view(room: Room, participant: Participant, now: datetime) -> Par
                            is_guest=user.is_guest, figures=figures)
 
 
-def participant_views(room: Room, now: datetime) -> list[ParticipantView]:
-    """Present people first (in order of arrival), then those who left."""
-    views = [participant_view(room, p, now) for p in room.participants]
-    return sorted(views, key=lambda v: v.status == "left")
-
-
-def present_count(views: list[ParticipantView]) -> int:
-    return sum(1 for v in views if v.status != "left")
+def participant_views(room: Room, participants: list[Participant], now: datetime) -> list[ParticipantView]:
+    return [participant_view(room, p, now) for p in participants]
