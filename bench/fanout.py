@@ -1,0 +1,298 @@
+"""Fan-out benchmark (not a test): how late does each second's time update reach every client?
+
+    python bench/fanout.py [--clients 1000] [--seconds 20] [--client-processes 2]
+
+Three runs against a real gunicorn (one gevent worker), each on a fresh SQLite database:
+  baseline   the bare flask-sock broadcast loop below (one queue per socket, a timestamp a second);
+  rooms      Focusroom with the clients in rooms of 4, the ticker inside the web process;
+  big room   Focusroom with all clients in one room.
+Every client is a real WebSocket (websocket-client in gevent-patched client processes on the same
+machine). For each update stamped with a scheduled second (data-server-now-ms), the delay is
+arrival time minus that second; an update a client never receives counts as lost. Server CPU and
+RSS are read from /proc for the worker. The last line printed is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STAMP = re.compile(rb'data-server-now-ms="(\d+)"')
+SECRET_KEY = "bench-secret-key"
+
+
+# ------------------------------------------------------------------ the bare baseline server
+def _baseline_app():
+    import gevent
+    from flask import Flask
+    from flask_sock import Sock
+    from gevent.queue import Queue
+
+    app, sock, queues = Flask("baseline"), Sock(), set()
+    sock.init_app(app)
+
+    def broadcast_forever():
+        while True:
+            gevent.sleep(1 - (time.time() % 1))
+            stamp = int(time.time()) * 1000
+            message = f'<div id="tick" data-server-now-ms="{stamp}"></div>'
+            for queue in list(queues):
+                queue.put(message)
+
+    state = {"broadcaster": None}
+
+    @sock.route("/ws")
+    def ws(connection):
+        if state["broadcaster"] is None:
+            state["broadcaster"] = gevent.spawn(broadcast_forever)
+        queue = Queue()
+        queues.add(queue)
+        try:
+            while True:
+                connection.send(queue.get())
+        finally:
+            queues.discard(queue)
+
+    return app
+
+
+if os.environ.get("FANOUT_BASELINE") == "1":  # imported by gunicorn as fanout:baseline_app
+    baseline_app = _baseline_app()
+
+
+# ------------------------------------------------------------------ data for the Focusroom runs
+def prepare_database(directory: Path, clients: int, room_size: int) -> tuple[str, list[tuple[str, str]]]:
+    """Users, running rooms, participants and signed session cookies; returns the DB URL and
+    (socket path, cookie) per client."""
+    database_url = f"sqlite:///{directory / 'bench.sqlite3'}"
+    os.environ.update(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY, RUN_TICKER="0")
+    sys.path.insert(0, str(ROOT))
+    from webapp import create_app
+    from webapp.accounts.sessions import _hash
+    from webapp.extensions import db
+    from webapp.models import LoginSession, Participant, User, utcnow
+    from webapp.rooms import services
+
+    app = create_app(overrides={"SQLALCHEMY_DATABASE_URI": database_url, "RUN_TICKER": False})
+    targets = []
+    with app.app_context():
+        db.create_all()
+        serializer = app.session_interface.get_signing_serializer(app)
+        users, keys = [], []
+        for n in range(clients):
+            user = User(display_name=f"Bench {n}", is_guest=True)
+            db.session.add(user)
+            users.append(user)
+        db.session.flush()
+        for user in users:
+            key = secrets.token_urlsafe(16)
+            db.session.add(LoginSession(user_id=user.id, key_hash=_hash(key)))
+            keys.append(key)
+        db.session.commit()
+        now = utcnow()
+        for start in range(0, clients, room_size):
+            members = users[start:start + room_size]
+            room = services.create_room(members[0], {"name": f"Bench room {start // room_size}",
+                                                     "work_minutes": 180, "max_participants": max(room_size, 2)}, now)
+            db.session.add_all(Participant(room_id=room.id, user_id=u.id, joined_at=now) for u in members[1:])
+            db.session.commit()
+            services.control(room, members[0], "start", now)
+            for user, key in zip(members, keys[start:start + room_size]):
+                cookie = serializer.dumps({"_user_id": f"{user.id}.{key}", "_fresh": True})
+                targets.append((f"/r/{room.code}/ws", f"session={cookie}"))
+    return database_url, targets
+
+
+# ------------------------------------------------------------------ servers and /proc figures
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(kind: str, port: int, database_url: str | None, log: Path) -> subprocess.Popen:
+    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+    if kind == "baseline":
+        command = [gunicorn, "-k", "gevent", "-w", "1", "--worker-connections", "5000", "--bind",
+                   f"127.0.0.1:{port}", "--chdir", str(ROOT / "bench"), "fanout:baseline_app"]
+        env = {**os.environ, "FANOUT_BASELINE": "1"}
+    else:
+        command = [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
+                   "wsgi:app"]
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, "RUN_TICKER": "1",
+               "WEB_CONCURRENCY": "1", "WORKER_CONNECTIONS": "5000"}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(log, "a"), stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+            break
+        except urllib.error.HTTPError:
+            break  # the baseline has no /health; any HTTP answer means it is up
+        except OSError:
+            time.sleep(0.2)
+    time.sleep(1.0)
+    return process
+
+
+def worker_pid(master: int) -> int:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return int(children[0])
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+# ------------------------------------------------------------------ clients
+CLIENT_CODE = r"""
+import json, re, sys, time
+from gevent import monkey; monkey.patch_all()
+import gevent, gevent.event, websocket
+stamp = re.compile(r'data-server-now-ms="(\d+)"')
+targets = json.loads(sys.stdin.readline())
+window = {"start": float("inf"), "end": float("inf")}
+lags, received, state = [], [set() for _ in targets], {"connected": 0, "failed": 0}
+everyone_tried = gevent.event.Event()
+def run(i, url, cookie):
+    try:
+        ws = websocket.create_connection(url, cookie=cookie, timeout=120, enable_multithread=False)
+    except Exception as error:
+        state["failed"] += 1; print("connect failed:", error, file=sys.stderr)
+        ws = None
+    else:
+        state["connected"] += 1
+    if state["connected"] + state["failed"] == len(targets):
+        everyone_tried.set()
+    if ws is None:
+        return
+    while time.time() < window["end"] + 2:
+        try:
+            message = ws.recv()
+        except Exception:
+            break
+        arrived = time.time() * 1000
+        for match in stamp.finditer(message):
+            ms = int(match.group(1))
+            if ms % 1000 == 0 and window["start"] * 1000 <= ms < window["end"] * 1000 and ms not in received[i]:
+                received[i].add(ms); lags.append(arrived - ms)
+    ws.close()
+jobs = []
+for i, (url, cookie) in enumerate(targets):
+    jobs.append(gevent.spawn(run, i, url, cookie))
+    if i % 25 == 24: gevent.sleep(0.05)
+everyone_tried.wait()
+print(json.dumps({"connected": state["connected"]}), flush=True)
+window["start"], window["end"] = json.loads(sys.stdin.readline())
+gevent.joinall(jobs)
+print(json.dumps({"lags": lags, "received": [len(r) for r in received], "failed": state["failed"]}))
+"""
+
+
+def measure(kind: str, port: int, targets, seconds: int, processes: int, master: int) -> dict:
+    worker = worker_pid(master)
+    rss_idle = rss_kib(worker)
+    urls = [(f"ws://127.0.0.1:{port}{path}", cookie) for path, cookie in targets]
+    shares = [urls[i::processes] for i in range(processes)]
+    clients = [subprocess.Popen([sys.executable, "-c", CLIENT_CODE], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True) for _ in shares]
+    ramp_started = time.monotonic()
+    for client, share in zip(clients, shares):
+        client.stdin.write(json.dumps(share) + "\n")
+        client.stdin.flush()
+    connected = sum(json.loads(client.stdout.readline())["connected"] for client in clients)
+    ramp_seconds = time.monotonic() - ramp_started
+    time.sleep(3)  # let the arrivals' list updates settle: we measure the steady state
+    window_start = int(time.time()) + 2
+    window_end = window_start + seconds
+    for client in clients:
+        client.stdin.write(json.dumps([window_start, window_end]) + "\n")
+        client.stdin.close()
+    time.sleep(max(0.0, window_start - time.time()))
+    rss_connected, cpu_before = rss_kib(worker), cpu_seconds(worker)
+    time.sleep(max(0.0, window_end - time.time()))
+    cpu = cpu_seconds(worker) - cpu_before
+    results = [json.loads(client.stdout.read() or "{}") for client in clients]
+    for client in clients:
+        client.wait()
+    lags = sorted(lag for result in results for lag in result.get("lags", []))
+    received = sum(sum(result.get("received", [])) for result in results)
+    expected = connected * seconds
+    return {
+        "run": kind, "clients": len(targets), "connected": connected, "ramp_seconds": round(ramp_seconds, 1),
+        "p50_ms": round(lags[len(lags) // 2], 1) if lags else None,
+        "p99_ms": round(lags[min(len(lags) - 1, int(len(lags) * 0.99))], 1) if lags else None,
+        "max_ms": round(lags[-1], 1) if lags else None,
+        "mean_ms": round(statistics.fmean(lags), 1) if lags else None,
+        "delivered": received, "expected": expected, "lost": expected - received,
+        "server_cpu_percent": round(100 * cpu / seconds, 1),
+        "rss_idle_kib": rss_idle, "rss_connected_kib": rss_connected,
+        "rss_kib_per_client": round((rss_connected - rss_idle) / max(1, connected), 1),
+    }
+
+
+def run(kind: str, clients: int, seconds: int, processes: int, work: Path) -> dict:
+    directory = Path(tempfile.mkdtemp(prefix=f"fanout-{kind.replace(' ', '-')}-", dir=work))
+    if kind == "baseline":
+        database_url, targets = None, [("/ws", "") for _ in range(clients)]
+    else:
+        database_url, targets = prepare_database(directory, clients, 4 if kind == "rooms" else clients)
+    port = free_port()
+    server = start_server(kind, port, database_url, directory / "server.log")
+    try:
+        return measure(kind, port, targets, seconds, processes, server.pid)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--runs", default="baseline,rooms,big room", help="a comma-separated subset")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="fanout-"))
+    results = {}
+    for kind in args.runs.split(","):
+        results[kind] = run(kind, args.clients, args.seconds, args.client_processes, work)
+        print(json.dumps(results[kind]), flush=True)
+    if len(results) < 3:
+        return
+    rooms, big, base = results["rooms"], results["big room"], results["baseline"]
+    print(json.dumps({
+        "clients": args.clients, "p50_ms": rooms["p50_ms"], "p99_ms": rooms["p99_ms"],
+        "baseline_p99_ms": base["p99_ms"], "rss_kib_per_client": rooms["rss_kib_per_client"],
+        "baseline_p50_ms": base["p50_ms"], "big_room_p50_ms": big["p50_ms"], "big_room_p99_ms": big["p99_ms"],
+        "p99_vs_baseline": round(rooms["p99_ms"] / base["p99_ms"], 2) if rooms["p99_ms"] and base["p99_ms"] else None,
+        "big_room_p99_vs_baseline": round(big["p99_ms"] / base["p99_ms"], 2) if big["p99_ms"] and base["p99_ms"] else None,
+        "lost": {kind: result["lost"] for kind, result in results.items()},
+        "server_cpu_percent": {kind: result["server_cpu_percent"] for kind, result in results.items()},
+        "seconds": args.seconds,
+    }))
+
+
+if __name__ == "__main__":
+    main()
