@@ -1,9 +1,11 @@
 """Two people in two browsers: a hidden tab shows "away" (and a tab switch), no input shows "idle",
 input makes the person focusing again, and strict mode fails someone who stays away while
 answering "What pulled you away?" in time logs an interruption instead."""
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.support.browser import collect_console_errors
 from tests.support.factories import DEFAULT_PASSWORD, make_user
@@ -122,3 +124,23 @@ def test_strict_mode_fails_who_stays_away_and_asks_who_comes_back_in_time(live_s
         assert [(users[i.user_id], i.type, i.source) for i in logged] == [("Eve", "phone", "live")]
         assert 5 <= logged[0].duration <= 9
     assert cleo_errors == [] and dan_errors == [] and eve_errors == []
+
+
+def test_at_the_end_of_the_session_everyone_lands_on_the_results(live_server, browser):
+    code = room_with(live_server, "finn", "gail", work_minutes=1, rounds=1)
+    finn, finn_errors = open_room(browser, live_server, "finn", code)
+    gail, gail_errors = open_room(browser, live_server, "gail", code)
+    finn.get_by_role("button", name="Start work").click()
+    expect(gail.locator(f"#room-{code}-timer")).to_have_attribute("data-status", "running")
+    with live_server.app.app_context():  # the last work phase is about to end
+        db.session.execute(update(Room).where(Room.code == code)
+                           .values(phase_ends_at=utcnow() + timedelta(seconds=2)))
+        db.session.commit()
+    expect(gail.locator(f"#room-{code}-results")).to_contain_text("See everyone's results", timeout=6000)
+    for page in (finn, gail):
+        page.wait_for_url(f"**/r/{code}/results", timeout=10000)
+        expect(page.locator(".result-card h2")).to_have_count(2)
+        expect(page.locator(".results-people")).to_contain_text("Gail")
+        expect(page.locator(".results-people")).to_contain_text("Finn")
+        expect(page.locator(".results-totals")).to_contain_text("1work phase")
+    assert finn_errors == [] and gail_errors == []
