@@ -48,7 +48,7 @@ migration: install
 	$(BIN)/flask db migrate -m "$(or $(m),schema change)"
 
 bench: install-test
-	$(BIN)/python bench/fanout.py; $(BIN)/python bench/tick.py; $(BIN)/python bench/insights.py
+	$(BIN)/python -m bench.fanout; $(BIN)/python -m bench.tick; $(BIN)/python -m bench.insights
 
 clean:
 	rm -rf $(VENV) .pytest_cache
