@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import INTERRUPTION_TYPES, FocusSession, Interruption, User, utcnow
-from .errors import Conflict, NotFound, Problems
+from .errors import Conflict, Problems
 from .limits import CLOCK_SLACK, MAX_DESCRIPTION_LENGTH
-from .sessions import UNSET, _is_id, owned_session
+from .sessions import UNSET, owned_row, owned_session
 from .tallies import settle_untracked
 from .spans import whole_seconds
 
@@ -22,10 +22,7 @@ TYPE_LABELS = {"family": "Family", "phone": "Phone", "noise": "Noise", "self": "
 
 
 def owned_interruption(user: User, interruption_id: int) -> Interruption:
-    interruption = db.session.get(Interruption, interruption_id) if _is_id(interruption_id) else None
-    if interruption is None or interruption.user_id != user.id:
-        raise NotFound("There is no such interruption.")
-    return interruption
+    return owned_row(Interruption, user, interruption_id, "interruption")
 
 
 def open_interruption(session: FocusSession) -> Interruption | None:

@@ -23,12 +23,17 @@ UNSET = object()  # "leave this field as it is" in partial updates
 
 # --- look-ups -------------------------------------------------------------------------------
 
+def owned_row(model, user: User, row_id, noun: str):
+    """The person's row of `model` with this id; NotFound for anyone else's or a missing one,
+    with the same message, so ids of other people's rows reveal nothing."""
+    row = db.session.get(model, row_id) if _is_id(row_id) else None
+    if row is None or row.user_id != user.id:
+        raise NotFound(f"There is no such {noun}.")
+    return row
+
+
 def owned_session(user: User, session_id: int) -> FocusSession:
-    """The person's session with this id; NotFound for anyone else's or a missing one."""
-    session = db.session.get(FocusSession, session_id) if _is_id(session_id) else None
-    if session is None or session.user_id != user.id:
-        raise NotFound("There is no such session.")
-    return session
+    return owned_row(FocusSession, user, session_id, "session")
 
 
 def running_session(user: User) -> FocusSession | None:

@@ -8,9 +8,9 @@ from sqlalchemy import case, func, select
 
 from ...extensions import db
 from ...models import FocusSession, Task, User, utcnow
-from .errors import NotFound, Problems
+from .errors import Problems
 from .limits import MAX_POMODOROS, MAX_TASK_TITLE_LENGTH, MIN_POMODOROS
-from .sessions import UNSET, _is_id, _is_int
+from .sessions import UNSET, _is_int, owned_row
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,7 @@ class TaskProgress:
 
 
 def owned(user: User, task_id: int) -> Task:
-    task = db.session.get(Task, task_id) if _is_id(task_id) else None
-    if task is None or task.user_id != user.id:
-        raise NotFound("There is no such task.")
-    return task
+    return owned_row(Task, user, task_id, "task")
 
 
 def tasks_with_progress(user: User) -> list[TaskProgress]:
