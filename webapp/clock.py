@@ -1,5 +1,8 @@
 """The ticker: once a second, advance every room's timer and push the time to every screen.
 
+Two jobs, each once a second: the tick (phases at their deadlines, tracking's tick, hand-overs,
+archiving, participant lists) and the time (a small clock fragment for every running room). They
+are separate so a long tick (a wave of list updates) can never delay or drop a time update.
 It runs inside the web process (APScheduler 3's BackgroundScheduler, a thread, a greenlet
 under gevent) when RUN_TICKER is on; a separate clock process can run the same starter later.
 
@@ -148,8 +151,9 @@ class Ticker:
         else:
             log.warning("another process holds the ticker lock; this one stands by (no ticks)")
         first = _next_whole_second(datetime.now(timezone.utc))
-        self.scheduler.add_job(self.run_once, "interval", seconds=self.seconds, start_date=first,
-                               id="focusroom-tick", max_instances=1, coalesce=True, misfire_grace_time=5)
+        for job, job_id in ((self.run_once, "focusroom-tick"), (self.send_time, "focusroom-time")):
+            self.scheduler.add_job(job, "interval", seconds=self.seconds, start_date=first, id=job_id,
+                                   max_instances=1, coalesce=True, misfire_grace_time=5)
         self.scheduler.start()
 
     def stop(self) -> None:
@@ -162,13 +166,14 @@ class Ticker:
             return False
         now = now or _this_second(datetime.now(timezone.utc))
         started = time.monotonic()
+        result = None
         with self.app.app_context():
             try:
                 from .rooms import presence, ticking
                 if self._presence_reset_due:
                     presence.reset_all(now)
                     self._presence_reset_due = False
-                ticking.tick(now)
+                result = ticking.tick(now)
             except Exception:
                 log.exception("tick failed")
                 db.session.rollback()
@@ -176,7 +181,25 @@ class Ticker:
                 db.session.remove()
         took = time.monotonic() - started
         if took > SLOW_TICK_SECONDS:
-            log.warning("slow tick: %.0f ms for %s (ticks are 1 s apart)", took * 1000, now.isoformat())
+            steps = ", ".join(f"{step} {seconds * 1000:.0f}" for step, seconds in (result.timings if result else {}).items())
+            log.warning("slow tick: %.0f ms for %s (ticks are 1 s apart; ms per step: %s)",
+                        took * 1000, now.isoformat(), steps or "failed")
+        return True
+
+    def send_time(self, now: datetime | None = None) -> bool:
+        """The time update of every running room; its own job, so a long tick cannot hold it up."""
+        if not self.lock.held:
+            return False
+        now = now or _this_second(datetime.now(timezone.utc))
+        with self.app.app_context():
+            try:
+                from .rooms import ticking
+                ticking.send_time(now)
+            except Exception:
+                log.exception("time update failed")
+                db.session.rollback()
+            finally:
+                db.session.remove()
         return True
 
     def _may_tick(self) -> bool:

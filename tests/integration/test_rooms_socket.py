@@ -77,6 +77,21 @@ def wait_for(ws, pattern, seconds=4.0) -> str:
     raise AssertionError(f"no message matched {pattern!r}; got {len(seen)}: {[m[:120] for m in seen]}")
 
 
+def wait_for_all(ws, patterns, seconds=4.0) -> list[str]:
+    """Read messages until every pattern has matched one of them (in any order)."""
+    deadline, missing, seen = time.monotonic() + seconds, list(patterns), []
+    while missing and time.monotonic() < deadline:
+        ws.settimeout(max(0.05, deadline - time.monotonic()))
+        try:
+            message = ws.recv()
+        except websocket.WebSocketTimeoutException:
+            break
+        seen.append(message)
+        missing = [p for p in missing if not re.search(p, message)]
+    assert not missing, f"never matched {missing}; got {[m[:120] for m in seen]}"
+    return seen
+
+
 def test_a_participant_gets_the_whole_state_first(server):
     host = Person(server, "host")
     code = host.create_room()
@@ -167,10 +182,8 @@ def test_arrivals_departures_and_the_host_hand_over_reach_everyone(server):
     arrived = wait_for(host_ws, r'class="count"[^>]*>2<')
     assert "Guest" in arrived
     host_ws.close()
-    left = wait_for(guest_ws, r'status-left')
-    assert re.search(r'class="count"[^>]*>1<', left)
-    handed = wait_for(guest_ws, r"is now the host", seconds=5)
-    assert "Guest is now the host." in handed
+    seen = wait_for_all(guest_ws, [r"status-left", r'class="count"[^>]*>1<', r"Guest is now the host\."], seconds=6)
+    assert seen
     controls = wait_for(guest_ws, rf'id="room-{code}-controls"[^>]*>\s*<p class="controls-label', seconds=3)
     assert "Start work" in controls
     guest_ws.close()

@@ -67,3 +67,15 @@ def test_client_messages_must_be_small_json_objects():
     assert parse_client_message("not json") is None
     assert parse_client_message(b'{"type": "x"}') is None
     assert parse_client_message('{"pad": "' + "x" * 5000 + '"}') is None
+
+
+def test_a_keyed_message_supersedes_the_undelivered_one():
+    hub = LocalHub()
+    slow = hub.subscribe(["room:1"], maxsize=4)
+    for second in range(100):  # a reader that fell 100 seconds behind
+        hub.publish("room:1", f"clock {second}", key="clock")
+    hub.publish("room:1", "list")
+    hub.publish("room:1", "clock 100", key="clock")
+    assert [slow.get(0), slow.get(0), slow.get(0)] == ["clock 100", "list", None]
+    hub.publish("room:1", "clock 101", key="clock")  # delivered: a new one queues again
+    assert slow.get(0) == "clock 101" and slow.dropped == 0

@@ -8,13 +8,14 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 
 from flask import Flask, current_app
 
 from .hub import GOING_AWAY_CODE, RESYNC, Close, Hub, LocalHub, Subscription
 
 __all__ = ["Close", "GOING_AWAY_CODE", "Hub", "LocalHub", "RESYNC", "Subscription",
-           "get_hub", "init_app", "publish", "shutdown"]
+           "cooperate", "get_hub", "init_app", "publish", "shutdown"]
 
 EXTENSION_KEY = "focusroom_hub"
 
@@ -30,8 +31,15 @@ def get_hub(app: Flask | None = None) -> Hub:
     return (app or current_app).extensions[EXTENSION_KEY]
 
 
-def publish(topic: str, message: str, app: Flask | None = None) -> int:
-    return get_hub(app).publish(topic, message)
+def publish(topic: str, message: str, app: Flask | None = None, key: str | None = None) -> int:
+    return get_hub(app).publish(topic, message, key)
+
+
+def cooperate() -> None:
+    """Let the sockets run. Under gevent every connection lives in this one thread, and a long
+    loop (the tick rendering a hundred rooms) would hold back every send until it ends; call this
+    between units of such work. Elsewhere it just offers the GIL."""
+    time.sleep(0)
 
 
 def shutdown(app: Flask) -> int:

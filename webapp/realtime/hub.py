@@ -32,6 +32,13 @@ RESYNC = _Resync()
 
 
 @dataclass(frozen=True)
+class _Latest:
+    """Queue marker of a conflated message: whatever is newest under `key` when it is read."""
+
+    key: str
+
+
+@dataclass(frozen=True)
 class Close:
     """Marker: close the connection with this WebSocket close code."""
 
@@ -49,17 +56,26 @@ class Subscription:
         # socket layer bounds its own inbound items, which must never be dropped.
         self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
+        self._latest: dict[str, str] = {}
         self.closing: Close | None = None
         self.dropped = 0
 
-    def deliver(self, message) -> bool:
+    def deliver(self, message, key: str | None = None) -> bool:
         """Queue without ever blocking; on overflow, replace the backlog with RESYNC.
 
+        With a `key`, the message supersedes an undelivered one of the same key (the time update
+        of a second that has passed is worth nothing): a slow reader never piles them up.
         A Close is never dropped, and nothing published is queued after it.
         """
         with self._lock:
             if self.closing is not None:
                 return False
+            if key is not None:
+                already_queued = key in self._latest
+                self._latest[key] = message
+                if already_queued:
+                    return True
+                message = _Latest(key)
             if isinstance(message, Close):
                 self.closing = message
             elif self._queue.qsize() >= self.maxsize:
@@ -75,9 +91,13 @@ class Subscription:
     def get(self, timeout: float | None = None):
         """The next item, or None after `timeout` seconds without one."""
         try:
-            return self._queue.get(timeout=timeout)
+            item = self._queue.get(timeout=timeout)
         except queue.Empty:
             return None
+        if isinstance(item, _Latest):
+            with self._lock:
+                return self._latest.pop(item.key, None)
+        return item
 
     def pending(self) -> int:
         return self._queue.qsize()
@@ -89,8 +109,10 @@ class Subscription:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 break
-            if isinstance(item, str) or item is RESYNC:
+            if isinstance(item, (str, _Latest)) or item is RESYNC:
                 self.dropped += isinstance(item, str)
+                if isinstance(item, _Latest):
+                    self._latest.pop(item.key, None)
             else:
                 kept.append(item)
         for item in kept:
@@ -107,8 +129,9 @@ class Hub(ABC):
     def unsubscribe(self, subscription: Subscription) -> None: ...
 
     @abstractmethod
-    def publish(self, topic: str, message: str) -> int:
-        """Send `message` to every subscriber of `topic`; returns how many local ones got it."""
+    def publish(self, topic: str, message: str, key: str | None = None) -> int:
+        """Send `message` to every subscriber of `topic`; returns how many local ones got it.
+        A `key` makes it supersede an undelivered message of the same key (see deliver)."""
 
     @abstractmethod
     def close_all(self, close: Close = Close()) -> int:
@@ -144,14 +167,14 @@ class LocalHub(Hub):
                     if not members:
                         del self._by_topic[topic]
 
-    def publish(self, topic: str, message: str) -> int:
-        return self._fan_out(topic, message)
+    def publish(self, topic: str, message: str, key: str | None = None) -> int:
+        return self._fan_out(topic, message, key)
 
-    def _fan_out(self, topic: str, message) -> int:
+    def _fan_out(self, topic: str, message, key: str | None = None) -> int:
         with self._lock:
             members = list(self._by_topic.get(topic, ()))
         for subscription in members:
-            subscription.deliver(message)
+            subscription.deliver(message, key)
         return len(members)
 
     def close_all(self, close: Close = Close()) -> int:

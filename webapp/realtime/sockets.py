@@ -66,7 +66,7 @@ def parse_client_message(raw) -> dict | None:
 def serve(ws, hub: Hub, subscription: Subscription, *,
           on_message: Callable[[dict], str | None],
           full_state: Callable[[], str],
-          wait_seconds: float = 5.0) -> None:
+          wait_seconds: float = 60.0) -> None:
     """Run one connection until it closes: push published fragments, answer client messages.
 
     `full_state()` renders everything the page shows (sent first, and again after an overflow);

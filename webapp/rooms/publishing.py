@@ -7,8 +7,6 @@ Called only after the commit that made the change.
 """
 from __future__ import annotations
 
-import threading
-import time
 from contextlib import nullcontext
 from datetime import datetime
 
@@ -18,7 +16,7 @@ from .. import realtime
 from ..models import Participant, Room
 from ..rules.timer import COMPLETED, IDLE, PAUSED, WORK
 from ..templating import format_duration
-from . import presence, views
+from . import people, views
 
 
 def room_topic(room_id: int) -> str:
@@ -58,27 +56,6 @@ def _clock(timer: views.TimerView | views.ClockView) -> str:
     return current_app.jinja_env.get_template("rooms/_clock.html").render(timer=timer)
 
 
-def participants_context(room: Room, now: datetime, limit: int = views.PEOPLE_SHOWN) -> dict:
-    roster = presence.roster(room, limit)
-    return {"people": views.participant_views(room, roster.shown, now), "present": roster.present,
-            "total": roster.total}
-
-
-def participants_html(room: Room, now: datetime, *, reuse_recent: bool = False) -> str:
-    """The list is the same for everyone (room.js marks "you"). With `reuse_recent` (a socket's
-    full state on connect), a render younger than PARTICIPANTS_MIN_INTERVAL is reused: a hundred
-    people connecting at once cost one render, not a hundred; their arrival is published anyway."""
-    state, clock = _lists(), time.monotonic()
-    with state.lock:
-        cached = state.rendered.get(room.id)
-    if reuse_recent and cached is not None and clock - cached[0] < PARTICIPANTS_MIN_INTERVAL:
-        return cached[1]
-    html = fragment("rooms/_participants.html", room=room, **participants_context(room, now))
-    with state.lock:
-        state.rendered[room.id] = (clock, html)
-    return html
-
-
 def controls_html(room: Room, viewer_id: int | None) -> str:
     return fragment("rooms/_controls.html", room=room,
                            is_host=viewer_id is not None and viewer_id == room.host_id)
@@ -99,7 +76,7 @@ def notice_html(room: Room, text: str) -> str:
 def full_state_html(room: Room, viewer: Participant | None, now: datetime) -> str:
     """Everything a page shows that can change: sent on (re)connect and after an overflow."""
     viewer_id = viewer.user_id if viewer is not None else None
-    return "".join([timer_html(room, now), participants_html(room, now, reuse_recent=True),
+    return "".join([timer_html(room, now), people.section_html(room, now),
                     controls_html(room, viewer_id), me_html(room, viewer)])
 
 
@@ -122,7 +99,7 @@ def announcement(room: Room) -> str:
 def publish_timer_change(room: Room, now: datetime, *, announce: bool = True) -> None:
     """A start, pause, skip, deadline...: everyone's timer, statuses and the host's buttons."""
     with rendering():
-        parts = [timer_html(room, now), participants_html(room, now)]
+        parts = [timer_html(room, now), people.update_html(room, now)]
         if announce:
             parts.append(announce_html(room, announcement(room)))
         realtime.publish(room_topic(room.id), "".join(parts))
@@ -132,60 +109,13 @@ def publish_timer_change(room: Room, now: datetime, *, announce: bool = True) ->
 
 def publish_time(room_id: int, clock: views.ClockView) -> None:
     """The once-a-second correction of every screen in a running room."""
-    realtime.publish(room_topic(room_id), clock_html(clock))
-
-
-def publish_participants(room: Room, now: datetime, note: str | None = None) -> None:
-    with rendering():
-        html = participants_html(room, now)
-        if note:
-            html += announce_html(room, note)
-        realtime.publish(room_topic(room.id), html)
-
-
-# A busy room (hundreds arriving at once, tracking's reports) would otherwise re-send its
-# whole list to everyone on every change: publish at most once per interval per room and let
-# the ticker send what was held back.
-PARTICIPANTS_MIN_INTERVAL = 1.0
-
-
-class _Lists:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.last_sent: dict[int, float] = {}
-        self.pending: set[int] = set()
-        self.rendered: dict[int, tuple[float, str]] = {}
-
-
-def _lists() -> _Lists:
-    return current_app.extensions.setdefault("focusroom_room_lists", _Lists())
+    realtime.publish(room_topic(room_id), clock_html(clock), key="clock")
 
 
 def participants_changed(room: Room, now: datetime) -> None:
-    """Publish the room's list now, or leave it for the next tick if it just went out."""
-    throttle, clock = _lists(), time.monotonic()
-    with throttle.lock:
-        due = clock - throttle.last_sent.get(room.id, float("-inf")) >= PARTICIPANTS_MIN_INTERVAL
-        if due:
-            throttle.last_sent[room.id] = clock
-            throttle.pending.discard(room.id)
-        else:
-            throttle.pending.add(room.id)
-    if due:
-        publish_participants(room, now)
-
-
-def take_pending_lists() -> set[int]:
-    """Room ids whose list was held back; the caller (the ticker) publishes them now."""
-    state, clock = _lists(), time.monotonic()
-    with state.lock:
-        pending, state.pending = state.pending, set()
-        for room_id in pending:
-            state.last_sent[room_id] = clock
-        for table in (state.last_sent, state.rendered):  # forget rooms quiet for a minute
-            for room_id in [r for r, value in table.items() if clock - (value[0] if isinstance(value, tuple) else value) > 60]:
-                del table[room_id]
-    return pending
+    """Someone's presence or status changed: the room's list goes out (see people.changed for
+    how often). The entry point for other features too (tracking's reports)."""
+    people.changed(room, now)
 
 
 def publish_me(room: Room, participant: Participant) -> None:
@@ -195,7 +125,7 @@ def publish_me(room: Room, participant: Participant) -> None:
 
 def publish_host_change(room: Room, old_host_id: int | None, now: datetime) -> None:
     new_host = room.host.name if room.host is not None else "Nobody"
-    publish_participants(room, now, note=f"{new_host} is now the host.")
+    people.publish(room, now, note=f"{new_host} is now the host.")
     with rendering():
         if old_host_id is not None:
             realtime.publish(user_topic(room.id, old_host_id), controls_html(room, old_host_id))

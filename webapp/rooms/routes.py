@@ -1,11 +1,12 @@
 """Room pages and host controls: thin views that parse, authorize, call a service, render."""
+from markupsafe import Markup
 from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import abort_with
 from ..extensions import db
 from ..models import utcnow
-from . import bp, publishing, services, views
+from . import bp, people, publishing, services, views
 from .forms import JoinForm, RoomForm, normalize_code
 
 DIRECTORY_PAGE_SIZE = 12
@@ -79,9 +80,10 @@ def room(code: str):
     if me is None:
         full = services.seats_taken(room, now) >= room.max_participants
         return render_template("rooms/join.html", room=room, full=full,
-                               **publishing.participants_context(room, now, limit=5))
+                               **people.context(room, now, limit=5))
     return render_template("rooms/room.html", room=room, me=me, timer=views.timer_view(room, now),
-                           is_host=room.host_id == current_user.id, **publishing.participants_context(room, now))
+                           is_host=room.host_id == current_user.id,
+                           participants=Markup(people.section_html(room, now)))
 
 
 @bp.post("/r/<code>/join")
@@ -92,7 +94,7 @@ def join(code: str):
         services.join(room, current_user, utcnow())
     except services.RoomFull as error:
         return render_template("rooms/join.html", room=room, full=True, message=error.message,
-                               **publishing.participants_context(room, utcnow(), limit=5)), error.status
+                               **people.context(room, utcnow(), limit=5)), error.status
     return redirect(url_for("rooms.room", code=room.code))
 
 

@@ -6,19 +6,22 @@ cleanly), hand-overs and archiving are conditional updates. One transaction, the
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
+from .. import realtime
 from ..extensions import db
 from ..models import Participant, Room
 from ..rules.timer import COMPLETED, IDLE, PAUSED, RUNNING
 from ..tracking import hooks
-from . import presence, publishing, timer_service, views
+from . import people, presence, publishing, timer_service, views
 
 ARCHIVE_AFTER = timedelta(hours=2)
+LIST_BUDGET_SECONDS = 0.3  # per tick for participant lists; the rest waits for the next tick
 
 
 @dataclass
@@ -27,11 +30,19 @@ class TickResult:
     handed_over: list[tuple[Room, int | None]] = field(default_factory=list)
     lists_to_publish: set[int] = field(default_factory=set)
     archived: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step, for slow-tick logs
+
+    def lap(self, step: str, started: float) -> float:
+        now = time.perf_counter()
+        self.timings[step] = round(now - started, 4)
+        return now
 
 
 def tick(now: datetime) -> TickResult:
-    """Advance, hand over and archive in one transaction, then publish. Returns what happened."""
+    """Advance, hand over and archive in one transaction, then publish what changed. The time
+    updates go out separately (send_time), so a long tick never delays or drops them."""
     result = TickResult()
+    started = time.perf_counter()
     for room in _due_rooms(now):
         try:
             change = timer_service.advance(room, now)
@@ -40,14 +51,19 @@ def tick(now: datetime) -> TickResult:
             continue
         if change.transitions:
             result.advanced.append(room)
+    started = result.lap("advance", started)
     result.lists_to_publish = set(hooks.tick(now) or ())
+    started = result.lap("tracking", started)
     for room in presence.rooms_needing_a_host(now):
         old_host = room.host_id
         if presence.hand_over(room, now):
             result.handed_over.append((room, old_host))
+    started = result.lap("hosts", started)
     result.archived = _archive_idle(now)
     db.session.commit()
+    started = result.lap("archive+commit", started)
     _publish(result, now)
+    result.lap("publish", started)
     return result
 
 
@@ -82,18 +98,34 @@ def _publish_all(result: TickResult, now: datetime) -> None:
     for room in result.advanced:
         publishing.publish_timer_change(room, now)
         fully_published.add(room.id)
+        realtime.cooperate()
     for room, old_host in result.handed_over:
         publishing.publish_host_change(room, old_host, now)
         fully_published.add(room.id)
-    held_back = (result.lists_to_publish | publishing.take_pending_lists()) - fully_published
+        realtime.cooperate()
+    people.mark_changed(result.lists_to_publish - fully_published)
+    held_back = people.take_due() - fully_published
+    started = time.perf_counter()
     for room in _live_rooms(held_back):
-        publishing.publish_participants(room, now)
+        if time.perf_counter() - started > LIST_BUDGET_SECONDS:
+            people.hold_back({room.id})  # the next tick goes on; no tick grows without bound
+            continue
+        people.publish(room, now)
+        realtime.cooperate()
+
+
+def send_time(now: datetime) -> None:
+    """The once-a-second time update of every running room, a job of its own so its delay does
+    not grow with the tick's work. Rooms whose deadline has come are left out: the phase change
+    the tick publishes carries their time."""
     running = db.session.execute(  # plain columns: this runs for every running room every second
         select(Room.id, Room.code, Room.status, Room.timer_version, Room.phase_ends_at, Room.remaining_seconds)
-        .where(Room.status == RUNNING, Room.archived_at.is_(None)))
-    for room_id, code, status, version, phase_ends_at, remaining in running:
-        if room_id not in fully_published:
-            publishing.publish_time(room_id, views.clock_view(code, status, version, phase_ends_at, remaining, now))
+        .where(Room.status == RUNNING, Room.archived_at.is_(None), Room.phase_ends_at > now)).all()
+    db.session.rollback()  # no read transaction left open while the messages go out
+    for n, (room_id, code, status, version, phase_ends_at, remaining) in enumerate(running):
+        publishing.publish_time(room_id, views.clock_view(code, status, version, phase_ends_at, remaining, now))
+        if n % 25 == 24:
+            realtime.cooperate()  # sending starts while the other rooms' updates are rendered
 
 
 def _live_rooms(ids: set[int]) -> list[Room]:

@@ -15,6 +15,10 @@ from ..tracking import hooks
 from . import timer_service
 
 PEOPLE_SHOWN = 60
+# Tracking's live figures (share active, score) change every few seconds for everyone; in a big
+# room that would re-send the whole list to every page each time, so beyond this many people
+# present the list shows statuses only (the API still has the figures).
+FIGURES_IN_LIST_UP_TO = 50
 PHASE_LABELS = {WORK: "Work", SHORT_BREAK: "Short break", LONG_BREAK: "Long break"}
 STATUS_LABELS = {
     "waiting": "waiting", "focusing": "focusing", "on_break": "on break", "paused": "paused",
