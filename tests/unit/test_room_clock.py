@@ -3,12 +3,16 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+from tests.conftest import DATABASES, POSTGRES_URL
 from webapp.clock import TickerLock
 from webapp.rooms.forms import code_problem, normalize_code
 
 
-def test_only_one_ticker_lock_per_database_file(tmp_path):
-    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+@pytest.mark.parametrize("kind", DATABASES)
+def test_only_one_ticker_lock_per_database(tmp_path, kind):
+    url = POSTGRES_URL if kind == "postgresql" else f"sqlite:///{tmp_path / 'app.sqlite3'}"
     first, second = TickerLock(url, str(tmp_path)), TickerLock(url, str(tmp_path))
     assert first.acquire() and first.held
     assert not second.acquire() and not second.held
