@@ -49,16 +49,21 @@ def socket(ws, code: str):
     room_id, room_code = room.id, room.code
     hub = realtime.get_hub()
     subscription = hub.subscribe([publishing.room_topic(room_id), publishing.user_topic(room_id, user_id)])
-    connected_at = utcnow()
-    if presence.connect(room, user_id, connected_at) is not None:
-        _publish_presence(room_code, connected_at)
-    db.session.close()  # hold no database connection while the socket idles
+    connected = False
     try:
+        connected_at = utcnow()
+        connected = presence.connect(room, user_id, connected_at) is not None
+        if not connected:  # no longer a participant since the admission: nothing to serve
+            return
+        _publish_presence(room_code, connected_at)
+        db.session.close()  # hold no database connection while the socket idles
         serve(ws, hub, subscription,
               full_state=lambda: _full_state(room_code, user_id),
               on_message=lambda data: _on_message(room_code, user_id, data))
     finally:
-        _disconnect(room_code, user_id)
+        hub.unsubscribe(subscription)
+        if connected:
+            _disconnect(room_code, user_id)
 
 
 def _full_state(code: str, user_id: int) -> str:

@@ -31,10 +31,6 @@ class TimerChange:
     transitions: list[Transition] = field(default_factory=list)
     action: str | None = None
 
-    @property
-    def phase_changed(self) -> bool:
-        return bool(self.transitions) or self.action in ("skip", "reset", "end", "start")
-
 
 def config_of(room: Room) -> TimerConfig:
     return TimerConfig(
