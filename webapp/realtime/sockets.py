@@ -18,7 +18,8 @@ from flask import Request
 from simple_websocket import ConnectionClosed
 from simple_websocket.ws import Base
 
-from .hub import RESYNC, Close, Hub, Subscription
+from .frames import Published, SerialWrites
+from .hub import RESYNC, Close, Hub, Rest, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -66,41 +67,67 @@ def parse_client_message(raw) -> dict | None:
 def serve(ws, hub: Hub, subscription: Subscription, *,
           on_message: Callable[[dict], str | None],
           full_state: Callable[[], str],
-          wait_seconds: float = 60.0) -> None:
+          wait_seconds: float | None = None) -> None:
     """Run one connection until it closes: push published fragments, answer client messages.
 
     `full_state()` renders everything the page shows (sent first, and again after an overflow);
     `on_message(data)` handles a client's JSON object and may return HTML for this client only.
+    The wait needs no timeout: the reader always ends by queueing DISCONNECTED.
     """
+    ws.sock = SerialWrites(ws.sock)
     slots = threading.BoundedSemaphore(MAX_PENDING_CLIENT_MESSAGES)
     reader = threading.Thread(target=_read_loop, args=(ws, subscription, slots), daemon=True)
     try:
         ws.send(full_state())
         reader.start()
+        subscription.attach(ws.sock, lambda: ws.connected)
         while True:
             item = subscription.get(timeout=wait_seconds)
-            if item is None:
-                if not ws.connected:
+            try:
+                if _handle(ws, item, on_message, full_state, slots):
                     return
-                continue
-            if isinstance(item, str):
-                ws.send(item)
-            elif isinstance(item, ClientMessage):
-                slots.release()
-                reply = on_message(item.data)
-                if reply:
-                    ws.send(reply)
-            elif item is RESYNC:
-                ws.send(full_state())
-            elif isinstance(item, Close):
-                close_gracefully(ws, item)
-                return
-            elif item is DISCONNECTED:
-                return
-    except ConnectionClosed:
+            finally:
+                if item is not None:
+                    subscription.done()
+    except (ConnectionClosed, ConnectionError):
+        # A peer that vanishes (a phone leaving the network, a killed tab) resets the TCP
+        # connection: simple-websocket raises the OSError from send as it is. A normal ending.
         return
     finally:
         hub.unsubscribe(subscription)
+
+
+def _handle(ws, item, on_message, full_state, slots) -> bool:
+    """Send what `item` asks for; True when the connection is over."""
+    if item is None:
+        return not ws.connected
+    if isinstance(item, str):
+        send_published(ws, item)
+    elif isinstance(item, Rest):
+        ws.sock.sendall(item.data)
+    elif isinstance(item, ClientMessage):
+        slots.release()
+        reply = on_message(item.data)
+        if reply:
+            ws.send(reply)
+    elif item is RESYNC:
+        ws.send(full_state())
+    elif isinstance(item, Close):
+        close_gracefully(ws, item)
+        return True
+    elif item is DISCONNECTED:
+        return True
+    return False
+
+
+def send_published(ws, message: str) -> None:
+    """A published fragment: its shared frame when it has one (see frames.py)."""
+    if not isinstance(message, Published):
+        ws.send(message)
+        return
+    if not ws.connected:
+        raise ConnectionClosed(ws.close_reason, ws.close_message)
+    ws.sock.sendall(message.frame)
 
 
 def close_gracefully(ws, close: Close, wait_seconds: float = 2.0) -> None:
@@ -111,7 +138,7 @@ def close_gracefully(ws, close: Close, wait_seconds: float = 2.0) -> None:
     """
     try:
         Base.close(ws, reason=close.code, message=close.reason)  # the frame only, not the socket
-    except ConnectionClosed:
+    except (ConnectionClosed, ConnectionError):
         return
     reader = getattr(ws, "thread", None)
     if reader is not None:
