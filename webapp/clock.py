@@ -41,6 +41,7 @@ from datetime import datetime, timedelta, timezone
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
 
 from . import lifecycle
@@ -101,6 +102,12 @@ class TickerLock:
             self._file = None
         if self._connection is not None:
             try:
+                # Unlock explicitly: the server frees a closed session's locks a moment after the
+                # client has moved on, so a successor asking at once could still be refused.
+                self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+            except Exception:
+                pass
+            try:
                 self._connection.close()
             except Exception:
                 pass
@@ -151,13 +158,11 @@ class Ticker:
         self.scheduler = BackgroundScheduler(timezone=timezone.utc)
         self.seconds = float(app.config.get("TICK_SECONDS", 1.0))
         self._standby_checks = 0
-        self._presence_reset_due = False
         self.collections = FullCollections()
 
     def start(self) -> None:
         if self.lock.acquire():
-            # Done by the first tick, not here: at create_app() time the tables may not exist yet.
-            self._presence_reset_due = True
+            self._count_everyone_out()
         else:
             log.warning("another process holds the ticker lock; this one stands by (no ticks)")
         self.collections.take_over()
@@ -192,10 +197,7 @@ class Ticker:
         result = None
         with self.app.app_context():
             try:
-                from .rooms import presence, ticking
-                if self._presence_reset_due:
-                    presence.reset_all(now)
-                    self._presence_reset_due = False
+                from .rooms import ticking
                 result = ticking.tick(now)
             except Exception:
                 log.exception("tick failed")
@@ -208,6 +210,20 @@ class Ticker:
             log.warning("slow tick: %.0f ms for %s (ticks are 1 s apart; ms per step: %s)",
                         took * 1000, now.isoformat(), steps or "failed")
         return True
+
+    def _count_everyone_out(self) -> None:
+        """Sockets counted before this process started died with their process (a crash, a
+        restart): count everyone out now, before this process serves its first socket. (Done
+        at the first tick instead, it also counted out whoever connected before that tick.)"""
+        with self.app.app_context():
+            try:
+                from .rooms import presence
+                presence.reset_all(datetime.now(timezone.utc))
+            except (OperationalError, ProgrammingError):  # no tables yet: nobody to count out
+                log.info("presence not reset: the database has no schema yet")
+                db.session.rollback()
+            finally:
+                db.session.remove()
 
     def send_time(self, now: datetime | None = None) -> bool:
         """The time update of every running room; its own job, so a long tick cannot hold it up."""
