@@ -12,33 +12,50 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 import time
 
 log = logging.getLogger(__name__)
 
 FULL_COLLECTION_EVERY = 30.0  # seconds; what cyclic garbage may wait at most
 _NEVER = 1 << 30  # a generation-2 threshold no process reaches
+_lock = threading.Lock()
+_holders = 0  # tickers of this process that took over (tests run several apps in one process)
+_saved: tuple[int, int, int] | None = None
 
 
 class FullCollections:
     def __init__(self, every: float = FULL_COLLECTION_EVERY, clock=time.monotonic):
         self.every = every
         self.clock = clock
-        self._saved: tuple[int, int, int] | None = None
+        self.holding = False
         self._last = clock()
 
     def take_over(self) -> None:
-        if self._saved is None:
-            self._saved = gc.get_threshold()
-            gc.set_threshold(self._saved[0], self._saved[1], _NEVER)
+        global _holders, _saved
+        with _lock:
+            if self.holding:
+                return
+            if _holders == 0:
+                _saved = gc.get_threshold()
+                gc.set_threshold(_saved[0], _saved[1], _NEVER)
+            _holders += 1
+            self.holding = True
 
     def hand_back(self) -> None:
-        if self._saved is not None:
-            gc.set_threshold(*self._saved)
-            self._saved = None
+        """The last one to hand back restores the thresholds it found."""
+        global _holders, _saved
+        with _lock:
+            if not self.holding:
+                return
+            self.holding = False
+            _holders -= 1
+            if _holders == 0 and _saved is not None:
+                gc.set_threshold(*_saved)
+                _saved = None
 
     def due(self) -> bool:
-        return self._saved is not None and self.clock() - self._last >= self.every
+        return self.holding and self.clock() - self._last >= self.every
 
     def collect_if_due(self) -> int | None:
         """Run a full collection if one is due; returns what it freed, or None."""

@@ -46,3 +46,15 @@ def test_a_process_that_never_took_over_never_collects_on_its_own_account():
     pacing = FullCollections(every=1, clock=clock)
     clock.now += 5
     assert not pacing.due() and pacing.collect_if_due() is None
+
+
+def test_several_tickers_in_one_process_restore_the_thresholds_whatever_the_order():
+    before = gc.get_threshold()
+    first, second = FullCollections(), FullCollections()
+    first.take_over()
+    second.take_over()
+    first.hand_back()
+    assert gc.get_threshold()[2] > 1_000_000  # the second still runs its own collections
+    second.hand_back()
+    second.hand_back()  # twice is harmless
+    assert gc.get_threshold() == before
