@@ -46,6 +46,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per minute;30 per hour")
+    # Creating API tokens with a password: same budget as logins unless set.
+    API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT") or None
 
     SOCK_SERVER_OPTIONS = {"ping_interval": 25}
     # The ticker (phases, time updates) runs inside the web process unless disabled,
