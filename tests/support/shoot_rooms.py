@@ -49,7 +49,7 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    app = build_app("sqlite", Path(tempfile.mkdtemp()))
+    app = build_app("sqlite", Path(tempfile.mkdtemp()), RUN_TICKER=True)  # lists and phases need it
     with app.app_context():
         make_user("maya", display_name="Maya")
     server = LiveServer(app).start()
@@ -62,6 +62,7 @@ def main() -> None:
                 def shoot(state: str) -> None:
                     time.sleep(0.4)  # let the last swap settle
                     for who, page in (("host", host), ("guest", guest)):
+                        page.evaluate("window.scrollTo(0, 0)")  # else the sticky header lands mid-shot
                         page.screenshot(path=str(out / f"{state}-{who}-{width}-{scheme}.png"), full_page=True)
 
                 shoot("lobby")
@@ -72,6 +73,7 @@ def main() -> None:
                 expect(guest.locator(f"#room-{code}-timer")).to_have_attribute("data-status", "paused")
                 shoot("paused")
                 host.get_by_role("button", name="Resume").click()
+                expect(guest.locator(f"#room-{code}-timer")).to_have_attribute("data-status", "running")
                 with app.app_context():
                     db.session.execute(update(Room).where(Room.code == code)
                                        .values(phase_ends_at=utcnow() + timedelta(seconds=1)))
