@@ -158,13 +158,16 @@ def test_serial_writes_are_whole_even_where_the_socket_would_take_a_part():
 
 
 class _KernelSocket:
-    """An OS socket as write_now sees it: takes up to `room` bytes per send, never waits."""
+    """An OS socket whose buffer has `room` bytes left for non-blocking sends."""
 
     def __init__(self, room=1 << 20):
         self.room = room
         self.data = b""
 
     def send(self, data, flags=0):
+        if not flags:  # a blocking send waits until the client has read: everything goes
+            self.data += bytes(data)
+            return len(data)
         if self.room == 0:
             raise BlockingIOError
         taken = bytes(data[:self.room])
@@ -218,28 +221,38 @@ def test_a_busy_connection_queues_and_keeps_the_order():
 
 
 def test_what_the_kernel_does_not_take_goes_out_first_and_whole():
-    from webapp.realtime.hub import Rest
+    from webapp.realtime.hub import FLUSH
     sock = _KernelSocket(room=10)
     hub, subscription = _attached(sock)
     hub.publish("room:1", "<p id=a>" + "x" * 100 + "</p>")
-    hub.publish("room:1", "<p id=b>2</p>")
-    rest = subscription.get(0)
-    assert isinstance(rest, Rest)
-    sock.sendall(rest.data)  # what the connection's handler does with it
+    hub.publish("room:1", "<p id=b>2</p>")  # the connection is busy now: queued
+    assert subscription.get(0) is FLUSH
+    subscription.writer.flush()  # what the connection's handler does with it
     subscription.done()
     queued = subscription.get(0)
-    sock.sendall(queued.frame)
+    subscription.writer.sendall(queued.frame)
     subscription.done()
     assert _frames_in(sock.data) == ["<p id=a>" + "x" * 100 + "</p>", "<p id=b>2</p>"]
 
 
-def test_a_full_socket_buffer_means_the_message_waits_in_the_queue():
-    from webapp.realtime.hub import Rest
+def test_a_ping_after_a_partial_write_waits_for_the_rest_of_the_frame():
+    sock = _KernelSocket(room=10)
+    hub, subscription = _attached(sock)
+    hub.publish("room:1", "<p id=a>" + "x" * 100 + "</p>")
+    ping = bytes([0x89, 0])  # what simple-websocket's own thread sends every 25 s
+    subscription.writer.send(ping)
+    assert sock.data.endswith(ping)
+    assert _frames_in(sock.data[:-2]) == ["<p id=a>" + "x" * 100 + "</p>"]
+
+
+def test_a_full_socket_buffer_keeps_the_whole_frame_for_later():
+    from webapp.realtime.hub import FLUSH
     sock = _KernelSocket(room=0)
     hub, subscription = _attached(sock)
     hub.publish("room:1", "<p id=a>1</p>")
-    rest = subscription.get(0)
-    assert isinstance(rest, Rest) and _frames_in(rest.data) == ["<p id=a>1</p>"]
+    assert subscription.get(0) is FLUSH and sock.data == b""
+    subscription.writer.flush()
+    assert _frames_in(sock.data) == ["<p id=a>1</p>"]
 
 
 def test_never_a_direct_write_under_tls_or_before_the_page_has_its_state():
@@ -253,7 +266,7 @@ def test_never_a_direct_write_under_tls_or_before_the_page_has_its_state():
     hub, subscription = _attached(tls)
     hub.publish("room:1", "<p id=a>1</p>")
     assert tls.data == b"" and subscription.get(0) == "<p id=a>1</p>"
-    assert SerialWrites(tls).write_now(b"x") is None
+    assert SerialWrites(tls).write_now(b"x") is False
 
     hub = LocalHub()
     unattached = hub.subscribe(["room:1"])
@@ -266,7 +279,15 @@ def test_no_direct_write_once_the_websocket_is_closed():
     sock, state = _KernelSocket(), {"open": True}
     hub = LocalHub()
     subscription = hub.subscribe(["room:1"])
-    subscription.attach(SerialWrites(sock), lambda: state["open"])
+    subscription.attach(SerialWrites(sock, lambda: state["open"]))
     state["open"] = False
     hub.publish("room:1", "<p id=a>1</p>")
     assert sock.data == b"" and subscription.get(0) == "<p id=a>1</p>"
+
+
+def test_no_direct_write_after_a_close_frame_went_out():
+    sock = _KernelSocket()
+    hub, subscription = _attached(sock)
+    subscription.writer.send(bytes([0x88, 2, 0x03, 0xF4]))  # simple-websocket closing (1012)
+    hub.publish("room:1", "<p id=a>1</p>")
+    assert sock.data == bytes([0x88, 2, 0x03, 0xF4]) and subscription.get(0) == "<p id=a>1</p>"

@@ -32,41 +32,67 @@ class Published(str):
 
 
 class SerialWrites:
-    """Wraps a connection's socket: writes are whole (sendall) and never interleave."""
+    """Wraps a connection's socket: every write is whole and one at a time, and the tail of a
+    frame that a direct write could not finish goes out before anything else (a ping, a pong, a
+    close from simple-websocket's own thread), so frames never mix on the wire."""
 
-    def __init__(self, sock):
+    def __init__(self, sock, is_open=lambda: True):
         self._sock = sock
         self._lock = threading.Lock()
+        self._is_open = is_open
+        self._pending = b""  # what the kernel did not take of a direct write
+        self.closed = False  # a close frame went out: no data frame may follow it
         # The OS socket under gevent's wrapper, for writes that must not wait. Never under TLS:
         # bytes written there would bypass the encryption (TLS sockets have cipher()).
         raw = getattr(sock, "_sock", sock)
         plain = not hasattr(sock, "cipher") and not hasattr(raw, "cipher")
         self._raw = raw if plain and hasattr(socket, "MSG_DONTWAIT") else None
 
-    def write_now(self, data: bytes) -> bytes | None:
-        """Hand `data` to the kernel without waiting; returns what it did not take (b"" when
-        all went, or the peer is gone: its reader ends the connection), or None when nothing
-        was written because another write is under way or this socket cannot do it."""
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
+
+    def write_now(self, data: bytes) -> bool:
+        """Write `data` without waiting, if nothing else is being written or is left over and
+        the WebSocket is open; False when nothing was written. A part the kernel did not take
+        is kept (see `pending`) and goes out first with the next write or flush()."""
         if self._raw is None or not self._lock.acquire(blocking=False):
-            return None
+            return False
         try:
-            sent = self._raw.send(data, socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            sent = 0
-        except OSError:
-            return b""
+            if self._pending or self.closed or not self._is_open():
+                return False
+            try:
+                sent = self._raw.send(data, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                sent = 0
+            except OSError:
+                return True  # the peer is gone; its reader ends the connection
+            if sent < len(data):
+                self._pending = bytes(memoryview(data)[sent:])
+            return True
         finally:
             self._lock.release()
-        return bytes(memoryview(data)[sent:])
+
+    def flush(self) -> None:
+        with self._lock:
+            self._flush()
 
     def send(self, data) -> int:
         with self._lock:
+            self._flush()
+            if len(data) and data[0] & 0x0F == 0x8:  # simple-websocket's close frames come alone
+                self.closed = True
             sent = self._sock.send(data)  # nearly always all of it, and cheaper than sendall
             if sent < len(data):
                 self._sock.sendall(memoryview(data)[sent:])
         return len(data)
 
     sendall = send
+
+    def _flush(self) -> None:
+        if self._pending:
+            pending, self._pending = self._pending, b""
+            self._sock.sendall(pending)
 
     def __getattr__(self, name):
         return getattr(self._sock, name)

@@ -59,11 +59,14 @@ class Close:
     reason: str = "Server restarting"
 
 
-@dataclass(frozen=True)
-class Rest:
-    """The part of a frame that a direct write could not hand to the kernel; sent next."""
+class _Flush:
+    """Marker: the connection's writer holds the tail of a direct write; send it."""
 
-    data: bytes
+    def __repr__(self) -> str:
+        return "FLUSH"
+
+
+FLUSH = _Flush()
 
 
 class Subscription:
@@ -74,7 +77,7 @@ class Subscription:
     once by the publisher, without waking the connection's greenlet: a broadcast to a thousand
     idle pages is then a loop of non-blocking writes (see frames.SerialWrites.write_now). Order
     is kept by `_unfinished`, the items queued or being handled: a direct write happens only
-    when it is zero, and whatever the kernel did not take is queued first.
+    when it is zero, and whatever the kernel did not take goes out before any other write.
     """
 
     def __init__(self, topics: Iterable[str], maxsize: int = DEFAULT_QUEUE_SIZE):
@@ -87,17 +90,14 @@ class Subscription:
         self._latest: dict[str, str] = {}
         self._unfinished = 0
         self.writer = None
-        self._is_open = None
         self.closing: Close | None = None
         self.dropped = 0
         self.written_directly = 0
 
-    def attach(self, writer, is_open=lambda: True) -> None:
-        """The connection's SerialWrites (and whether its WebSocket is still open, since no
-        frame may follow a close frame); from now on idle moments allow direct writes."""
+    def attach(self, writer) -> None:
+        """The connection's SerialWrites; from now on idle moments allow direct writes."""
         with self._lock:
             self.writer = writer
-            self._is_open = is_open
 
     def deliver(self, message, key: str | None = None) -> bool:
         """Write now if the connection is idle, else queue without ever blocking; on overflow,
@@ -111,14 +111,12 @@ class Subscription:
             if self.closing is not None:
                 return False
             if (self._unfinished == 0 and self.writer is not None and isinstance(message, Published)
-                    and self._is_open()):
-                rest = self.writer.write_now(message.frame)
-                if rest is not None:
-                    self.written_directly += 1
-                    if rest:
-                        self._queue.put_nowait(Rest(rest))
-                        self._unfinished += 1
-                    return True
+                    and self.writer.write_now(message.frame)):
+                self.written_directly += 1
+                if self.writer.pending:  # the kernel took part of it: the handler sends the rest
+                    self._queue.put_nowait(FLUSH)
+                    self._unfinished += 1
+                return True
             if key is not None:
                 already_queued = key in self._latest
                 self._latest[key] = message
@@ -176,7 +174,7 @@ class Subscription:
                 if isinstance(item, _Latest):
                     self._latest.pop(item.key, None)
             else:
-                kept.append(item)  # the connection's own items, and a Rest, which must go out
+                kept.append(item)  # the connection's own items, and FLUSH
         for item in kept:
             self._queue.put_nowait(item)
 

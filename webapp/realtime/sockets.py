@@ -19,7 +19,7 @@ from simple_websocket import ConnectionClosed
 from simple_websocket.ws import Base
 
 from .frames import Published, SerialWrites
-from .hub import RESYNC, Close, Hub, Rest, Subscription
+from .hub import FLUSH, RESYNC, Close, Hub, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +74,13 @@ def serve(ws, hub: Hub, subscription: Subscription, *,
     `on_message(data)` handles a client's JSON object and may return HTML for this client only.
     The wait needs no timeout: the reader always ends by queueing DISCONNECTED.
     """
-    ws.sock = SerialWrites(ws.sock)
+    ws.sock = SerialWrites(ws.sock, lambda: ws.connected)
     slots = threading.BoundedSemaphore(MAX_PENDING_CLIENT_MESSAGES)
     reader = threading.Thread(target=_read_loop, args=(ws, subscription, slots), daemon=True)
     try:
         ws.send(full_state())
         reader.start()
-        subscription.attach(ws.sock, lambda: ws.connected)
+        subscription.attach(ws.sock)
         while True:
             item = subscription.get(timeout=wait_seconds)
             try:
@@ -103,8 +103,8 @@ def _handle(ws, item, on_message, full_state, slots) -> bool:
         return not ws.connected
     if isinstance(item, str):
         send_published(ws, item)
-    elif isinstance(item, Rest):
-        ws.sock.sendall(item.data)
+    elif item is FLUSH:
+        ws.sock.flush()
     elif isinstance(item, ClientMessage):
         slots.release()
         reply = on_message(item.data)
