@@ -45,8 +45,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
 
 from . import lifecycle
-from .gc_pacing import FullCollections
 from .extensions import db
+from .gc_pacing import FullCollections
 
 log = logging.getLogger(__name__)
 
