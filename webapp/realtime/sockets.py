@@ -66,8 +66,7 @@ def parse_client_message(raw) -> dict | None:
 
 def serve(ws, hub: Hub, subscription: Subscription, *,
           on_message: Callable[[dict], str | None],
-          full_state: Callable[[], str],
-          wait_seconds: float | None = None) -> None:
+          full_state: Callable[[], str]) -> None:
     """Run one connection until it closes: push published fragments, answer client messages.
 
     `full_state()` renders everything the page shows (sent first, and again after an overflow);
@@ -82,7 +81,7 @@ def serve(ws, hub: Hub, subscription: Subscription, *,
         reader.start()
         subscription.attach(ws.sock)
         while True:
-            item = subscription.get(timeout=wait_seconds)
+            item = subscription.get()
             try:
                 if _handle(ws, item, on_message, full_state, slots):
                     return
