@@ -129,3 +129,4 @@ def test_a_room_phase_cut_short_is_ended_early_for_those_present(app):
     start_work(room, 900)
     end_work(room, 900 + 1500, finished=True)
     assert record_of(here).status == "completed"
+

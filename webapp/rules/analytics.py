@@ -50,9 +50,7 @@ class InterruptionSpan:
     @property
     def duration_seconds(self) -> int:
         """Whole seconds (truncated) from start to end; 0 while open or if end precedes start."""
-        if self.end is None or self.end <= self.start:
-            return 0
-        return (self.end - self.start) // _SECOND
+        return whole_seconds(self.start, self.end)
 
 
 # --- splitting a span at local boundaries -------------------------------------------------
