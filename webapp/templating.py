@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .accounts.timezones import zone_of
 from .rules.durations import format_duration, whole_minutes
-from .rules.outcome import STATUS_LABELS
+from .rules.session_status import STATUS_LABELS
 
 __all__ = ["format_duration", "format_clock", "local_time", "browser_summary", "init_app"]
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from webapp.rules.durations import format_duration, seconds_of_ms, whole_minutes, whole_seconds
-from webapp.rules.outcome import STATUS_LABELS, counts_as_pomodoro, end_status, reached_target
+from webapp.rules.session_status import STATUS_LABELS, counts_as_pomodoro, end_status, reached_target
 
 START = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
 

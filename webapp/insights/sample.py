@@ -18,7 +18,7 @@ from ..focus.services.errors import Problems
 from ..focus.services.sessions import check_span
 from ..models import FocusSession, Interruption, User, to_epoch_ms, utcnow
 from ..rules.durations import whole_seconds
-from ..rules.outcome import end_status, reached_target
+from ..rules.session_status import end_status, reached_target
 
 # Phones and ourselves interrupt us most; weights shape the demo, not any rule.
 TYPE_WEIGHTS = {"phone": 34, "self": 22, "family": 14, "noise": 12, "urgent_task": 12, "unknown": 6}

@@ -16,7 +16,7 @@ from ..models import FocusSession, Participant, Room, from_epoch_ms
 from ..rules import accounting as rules
 from ..rules.accounting import ACTIVE, AWAY, PAUSED, Presence
 from ..rules.durations import whole_seconds
-from ..rules.outcome import end_status
+from ..rules.session_status import end_status
 from ..rules.score import focus_score
 from .presence import ms, presence_of, store, threshold_ms
 from .sqlfold import OPEN_STATUSES

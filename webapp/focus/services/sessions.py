@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import FocusSession, Room, Task, User, to_epoch_ms, utcnow
-from ...rules.outcome import COMPLETED, end_status, reached_target
+from ...rules.session_status import COMPLETED, end_status, reached_target
 from .errors import Conflict, NotFound, Problems
 from .limits import CLOCK_SLACK, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
 from .spans import whole_seconds

@@ -8,7 +8,7 @@ from sqlalchemy import case, func, select
 
 from ...extensions import db
 from ...models import FocusSession, Task, User, utcnow
-from ...rules.outcome import COMPLETED
+from ...rules.session_status import COMPLETED
 from .errors import Problems
 from .limits import MAX_POMODOROS, MAX_TASK_TITLE_LENGTH, MIN_POMODOROS
 from .sessions import UNSET, _is_int, owned_row
@@ -32,7 +32,8 @@ def tasks_with_progress(user: User) -> list[TaskProgress]:
     query = (
         select(Task,
                func.coalesce(func.sum(case((ended, FocusSession.duration_seconds), else_=0)), 0),
-               func.count(case((FocusSession.status == COMPLETED, FocusSession.id))),  # rules/outcome.counts_as_pomodoro
+               # rules/session_status.counts_as_pomodoro, in SQL
+               func.count(case((FocusSession.status == COMPLETED, FocusSession.id))),
                func.count(FocusSession.id))
         .outerjoin(FocusSession, FocusSession.task_id == Task.id)
         .where(Task.user_id == user.id)
