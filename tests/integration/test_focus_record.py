@@ -66,6 +66,13 @@ def test_ending_early_reads_the_same_on_the_page_and_the_api_paths(client, alice
     assert document["stats"]["summary"]["total_sessions"] == 2
 
 
+def test_the_api_ending_a_page_started_solo_session_early_says_ended_early_too(client, alice, bearer):
+    start_solo_page(client)
+    record = db.session.query(FocusSession).one()
+    ended = bearer(alice).post(f"/api/v1/sessions/{record.id}/end")
+    assert ended.status_code == 200 and ended.get_json()["status"] == "ended_early"
+
+
 def test_a_solo_session_that_runs_its_course_completes_and_counts_a_pomodoro(client, alice):
     task = services.create_task(alice, title="Thesis", estimated_pomodoros=2)
     room = start_solo_page(client, "1", str(task.id))
