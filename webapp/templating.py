@@ -5,6 +5,10 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from .accounts.timezones import zone_of
+from .rules.durations import format_duration, whole_minutes
+from .rules.session_status import STATUS_LABELS
+
+__all__ = ["format_duration", "format_clock", "local_time", "browser_summary", "init_app"]
 
 # (label, endpoint): shown only once the endpoint exists, so the bar lists real features.
 NAVIGATION = [
@@ -17,26 +21,16 @@ NAVIGATION = [
 ]
 
 
-def format_duration(seconds: float | int | None) -> str:
-    """1 h 05 min, 12 min, 45 s: short and readable."""
-    if seconds is None:
-        return "—"
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    if minutes:
-        return f"{minutes} min" if not secs or minutes >= 10 else f"{minutes} min {secs:02d} s"
-    return f"{secs} s"
-
-
 def format_clock(seconds: float | int | None) -> str:
     """mm:ss (or h:mm:ss) for countdowns."""
     seconds = max(0, int(round(seconds or 0)))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
 
 
 def local_time(moment: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
@@ -61,8 +55,9 @@ def browser_summary(user_agent: str | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(duration=format_duration, clock=format_clock, local_time=local_time,
-                                 browser_summary=browser_summary)
+    app.jinja_env.filters.update(duration=format_duration, minutes=whole_minutes, clock=format_clock,
+                                 local_time=local_time, browser_summary=browser_summary,
+                                 status_label=status_label)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -49,7 +49,7 @@ def test_start_end_and_end_twice(api, alice):
     assert body["start_time"].endswith("Z")
     ended = api.post(f"/api/v1/sessions/{body['id']}/end")
     assert ended.status_code == 200 and ended.get_json()["end_time"] is not None
-    assert ended.get_json()["duration_seconds"] == 0 and ended.get_json()["status"] == "abandoned"
+    assert ended.get_json()["duration_seconds"] == 0 and ended.get_json()["status"] == "ended_early"
     again = api.post(f"/api/v1/sessions/{body['id']}/end")
     assert again.status_code == 409 and "already ended" in again.get_json()["error"]
 
@@ -244,6 +244,6 @@ def test_a_script_can_do_it_all(client, alice):
     assert [s["id"] for s in listed] == [session["id"]]
     fixed = client.patch(f"/api/v1/sessions/{session['id']}", json={"note": "Noisy neighbours"},
                          headers=headers).get_json()
-    assert fixed["note"] == "Noisy neighbours" and fixed["status"] in ("completed", "abandoned")
+    assert fixed["note"] == "Noisy neighbours" and fixed["status"] in ("completed", "ended_early")
     interruptions = client.get(f"/api/v1/sessions/{session['id']}/interruptions", headers=headers).get_json()
     assert [(i["type"], i["description"]) for i in interruptions] == [("noise", "Drill")]

@@ -455,11 +455,25 @@ def test_heatmap_spring_forward_sunday():
 
 
 def test_heatmap_rounds_only_the_totals():
-    # Two 0.5 s pieces in the same cell add to 1 s (rounding each would give 0 + 0 or 1 + 1).
-    sessions = [SessionSpan(utc("2026-01-15 08:00:00"), utc("2026-01-15 08:00:00.500000")),
-                SessionSpan(utc("2026-01-15 08:10:00"), utc("2026-01-15 08:10:00.500000"))]
-    assert heatmap(sessions, BERLIN)[3][9] == 1
-    assert summary(sessions, [], 1)["total_time_worked_seconds"] == 1
+    # Each session counts its whole seconds (1 s: what its card shows), cut 0.5 s / 0.5 s at a local
+    # hour; two 0.5 s pieces in the same cell add to 1 s (rounding each would give 0 + 0 or 1 + 1).
+    sessions = [SessionSpan(utc("2026-01-15 07:59:59.500000"), utc("2026-01-15 08:00:00.900000")),
+                SessionSpan(utc("2026-01-22 07:59:59.500000"), utc("2026-01-22 08:00:00.900000"))]
+    grid = heatmap(sessions, BERLIN)
+    assert grid[3][8] == 1 and grid[3][9] == 1
+    assert summary(sessions, [], 1)["total_time_worked_seconds"] == 2
+
+
+def test_a_session_counts_the_whole_seconds_its_card_shows():
+    # 59.6 s reads "59 s" on the card and in the exports; the insights add up those same 59 s,
+    # and two half-second sessions, which read "0 s", add nothing.
+    sessions = [SessionSpan(utc("2026-01-15 08:00:00"), utc("2026-01-15 08:00:59.600000")),
+                SessionSpan(utc("2026-01-15 08:10:00"), utc("2026-01-15 08:10:00.500000")),
+                SessionSpan(utc("2026-01-15 08:20:00"), utc("2026-01-15 08:20:00.500000"))]
+    assert summary(sessions, [], 1)["total_time_worked_seconds"] == 59
+    assert heatmap(sessions, BERLIN)[3][9] == 59
+    assert productive_hours(sessions, [], BERLIN)["hours"][9]["work_seconds"] == 59
+    assert daily_series(sessions, [], BERLIN, JAN15, JAN15)[0]["work_seconds"] == 59
 
 
 def test_heatmap_of_nothing():

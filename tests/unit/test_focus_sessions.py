@@ -80,9 +80,12 @@ def test_ending_computes_duration_status_and_tallies(alice):
         services.end_session(alice, session.id, now=at(9, 31))
 
 
-def test_ending_before_the_target_is_abandoned(alice):
-    session = services.start_session(alice, target_minutes=25, now=at(9))
-    assert services.end_session(alice, session.id, now=at(9, 10)).status == "abandoned"
+def test_ending_before_the_target_is_ended_early_and_no_pomodoro(alice):
+    task = services.create_task(alice, title="Report", estimated_pomodoros=2)
+    session = services.start_session(alice, target_minutes=25, task_id=task.id, now=at(9))
+    assert services.end_session(alice, session.id, now=at(9, 10)).status == "ended_early"
+    progress = services.tasks_with_progress(alice)[0]
+    assert (progress.pomodoros_done, progress.seconds_spent) == (0, 600)  # its time still counts
 
 
 def test_someone_elses_session_is_not_found(alice, bob):

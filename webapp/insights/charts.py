@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-from ..templating import format_duration
+from ..rules.durations import format_duration, whole_minutes
 from .services import TYPE_LABELS
 
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -34,7 +34,7 @@ def svg_rect(css_class: str, x: float, y: float, width: float, height: float, rx
 
 def short_duration(seconds: int) -> str:
     """Axis-sized durations: 45m, 2h, 2h30."""
-    minutes = round(seconds / 60)
+    minutes = whole_minutes(seconds)
     hours, rest = divmod(minutes, 60)
     if not hours:
         return f"{minutes}m"

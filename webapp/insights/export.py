@@ -14,6 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from ..rules.analytics import INTERRUPTION_TYPES, InterruptionSpan
+from ..rules.durations import whole_seconds
 from . import queries
 from .ranges import InsightRange
 from .services import Insights
@@ -30,9 +31,8 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 def _worked_seconds(start: datetime, end: datetime | None) -> int | None:
-    if end is None:
-        return None
-    return max(0, round((end - start).total_seconds()))
+    """The session's duration as its card shows it (rules/durations.py); None while it runs."""
+    return None if end is None else whole_seconds(start, end)
 
 
 def safe_cell(text: str | None) -> str:

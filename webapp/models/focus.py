@@ -10,7 +10,7 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 SESSION_SOURCES = ("room", "solo", "manual")
-SESSION_STATUSES = ("running", "completed", "abandoned", "failed")
+SESSION_STATUSES = ("running", "completed", "ended_early", "abandoned", "failed")  # rules/session_status.py
 INTERRUPTION_TYPES = ("family", "phone", "noise", "self", "urgent_task", "unknown")
 
 

@@ -5,9 +5,11 @@ range; every bucketing function takes the user's `ZoneInfo`. Hours and days are 
 hours and days, so a spring-forward day has 23 hours, a fall-back day 25 (both real hours of the
 repeated hour land in the same local hour), and a +05:30 zone splits at :30 UTC.
 
-Worked time of a session is its span `end - start`; unfinished sessions (`end is None`) count as
-sessions but add no time. Interruptions belong to the local hour and day they start, whole.
-Durations are summed exactly (as timedeltas) and rounded half-up to whole seconds only at the end.
+Worked time of a session is its whole seconds from its start (rules/durations.py: what its card,
+the history and the exports show), so a range's total is the sum of what its sessions read;
+unfinished sessions (`end is None`) count as sessions but add no time. Interruptions belong to
+the local hour and day they start, whole. A session's worked span is cut at local hours and
+days exactly; each bucket's pieces are summed and rounded half-up to whole seconds at the end.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from .durations import whole_seconds
 
 INTERRUPTION_TYPES = ("family", "phone", "noise", "self", "urgent_task", "unknown")
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -46,9 +50,7 @@ class InterruptionSpan:
     @property
     def duration_seconds(self) -> int:
         """Whole seconds (truncated) from start to end; 0 while open or if end precedes start."""
-        if self.end is None or self.end <= self.start:
-            return 0
-        return (self.end - self.start) // _SECOND
+        return whole_seconds(self.start, self.end)
 
 
 # --- splitting a span at local boundaries -------------------------------------------------
@@ -124,9 +126,12 @@ def _whole_seconds(length: timedelta) -> int:
 
 
 def _worked(session: SessionSpan) -> timedelta:
-    if session.end is None or session.end <= session.start:
-        return _ZERO
-    return session.end - session.start
+    return whole_seconds(session.start, session.end) * _SECOND
+
+
+def _worked_end(session: SessionSpan) -> datetime | None:
+    """Where the session's counted whole seconds end (None while it runs)."""
+    return None if session.end is None else session.start + _worked(session)
 
 
 def _local_start(moment: datetime, tz: ZoneInfo) -> datetime:
@@ -191,7 +196,7 @@ def productive_hours(sessions: Iterable[SessionSpan], interruptions: Iterable[In
     """Work seconds and interruptions for each local hour of the day (0-23)."""
     work = [_ZERO] * 24
     for session in sessions:
-        for wall, length in _local_pieces(session.start, session.end, tz, _HOUR):
+        for wall, length in _local_pieces(session.start, _worked_end(session), tz, _HOUR):
             work[wall.hour] += length
     counts = _interruptions_by_start_hour(interruptions, tz)
     hours = []
@@ -217,7 +222,7 @@ def weekly_pattern(sessions: Iterable[SessionSpan], interruptions: Iterable[Inte
     lost = [0] * 7
     counts = [0] * 7
     for session in sessions:
-        for wall, length in _local_pieces(session.start, session.end, tz, _DAY):
+        for wall, length in _local_pieces(session.start, _worked_end(session), tz, _DAY):
             work[wall.weekday()] += length
     for interruption in interruptions:
         weekday = _local_start(interruption.start, tz).weekday()
@@ -237,7 +242,7 @@ def heatmap(sessions: Iterable[SessionSpan], tz: ZoneInfo) -> list[list[int]]:
     """Work seconds as grid[weekday][hour] (weekday 0 = Monday), 7 rows of 24."""
     grid = [[_ZERO] * 24 for _ in range(7)]
     for session in sessions:
-        for wall, length in _local_pieces(session.start, session.end, tz, _HOUR):
+        for wall, length in _local_pieces(session.start, _worked_end(session), tz, _HOUR):
             grid[wall.weekday()][wall.hour] += length
     return [[_whole_seconds(cell) for cell in row] for row in grid]
 
@@ -254,7 +259,7 @@ def daily_series(sessions: Iterable[SessionSpan], interruptions: Iterable[Interr
     started: dict[date, int] = defaultdict(int)
     scores: dict[date, list[int]] = defaultdict(list)
     for session in sessions:
-        for wall, length in _local_pieces(session.start, session.end, tz, _DAY):
+        for wall, length in _local_pieces(session.start, _worked_end(session), tz, _DAY):
             work[wall.date()] += length
         day = _local_start(session.start, tz).date()
         started[day] += 1
@@ -276,7 +281,7 @@ def daily_series(sessions: Iterable[SessionSpan], interruptions: Iterable[Interr
 def focus_days(sessions: Iterable[SessionSpan], tz: ZoneInfo) -> set[date]:
     """Local days with any worked time: the input of `streaks`."""
     return {wall.date() for session in sessions
-            for wall, length in _local_pieces(session.start, session.end, tz, _DAY)
+            for wall, length in _local_pieces(session.start, _worked_end(session), tz, _DAY)
             if length > _ZERO}
 
 

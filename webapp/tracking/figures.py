@@ -19,7 +19,7 @@ from .presence import ms, presence_of, threshold_ms
 from .services import open_record
 
 # The worst status wins when a person's phases are summed up for the session.
-STATUS_ORDER = ("completed", "running", "abandoned", "failed")
+STATUS_ORDER = ("completed", "running", "ended_early", "abandoned", "failed")
 
 
 def live_seconds(room: Room, record: FocusSession, now: datetime) -> tuple[Seconds, str, int]:

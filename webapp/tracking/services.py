@@ -15,6 +15,8 @@ from ..extensions import db
 from ..models import FocusSession, Participant, Room, from_epoch_ms
 from ..rules import accounting as rules
 from ..rules.accounting import ACTIVE, AWAY, PAUSED, Presence
+from ..rules.durations import whole_seconds
+from ..rules.session_status import end_status
 from ..rules.score import focus_score
 from .presence import ms, presence_of, store, threshold_ms
 from .sqlfold import OPEN_STATUSES
@@ -183,9 +185,9 @@ def finish(room: Room, record: FocusSession, participant: Participant | None, at
     store(record, stopped)
     _score(record, stopped)
     if record.status != "failed":
-        record.status = "abandoned" if left else "completed"
+        record.status = end_status(reached=finished, left=left)
     record.end_time = max(from_epoch_ms(stopped.counted_until_ms), record.start_time)
-    record.duration_seconds = int((record.end_time - record.start_time).total_seconds())
+    record.duration_seconds = whole_seconds(record.start_time, record.end_time)
 
 
 def _rewind_to_departure(p: Presence) -> Presence:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import FocusSession, Room, Task, User, to_epoch_ms, utcnow
+from ...rules.session_status import COMPLETED, end_status, reached_target
 from .errors import Conflict, NotFound, Problems
 from .limits import CLOCK_SLACK, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
 from .spans import whole_seconds
@@ -134,8 +135,7 @@ def finish(session: FocusSession, end: datetime) -> None:
     end = max(end, session.start_time)
     session.end_time = end
     session.duration_seconds = whole_seconds(session.start_time, end)
-    reached = session.target_seconds is None or session.duration_seconds >= session.target_seconds
-    session.status = "completed" if reached else "abandoned"
+    session.status = end_status(reached=reached_target(session.duration_seconds, session.target_seconds))
     for interruption in session.interruptions:
         if interruption.end_time is None:
             interruption.end_time = max(end, interruption.start_time)
@@ -155,7 +155,7 @@ def create_manual(user: User, *, start_time: datetime | None, end_time: datetime
     note = check_note(note, problems)
     problems.raise_if_any()
     ensure_no_overlap(user, start_time, end_time, now)
-    session = FocusSession(user_id=user.id, source="manual", status="completed", start_time=start_time,
+    session = FocusSession(user_id=user.id, source="manual", status=COMPLETED, start_time=start_time,
                            end_time=end_time, task_id=task.id if task else None, note=note, mode="stopped",
                            counted_until_ms=to_epoch_ms(end_time), last_activity_ms=to_epoch_ms(end_time))
     session.duration_seconds = whole_seconds(start_time, end_time)
@@ -186,6 +186,7 @@ def update_session(user: User, session_id: int, *, note=UNSET, task_id=UNSET, st
         ensure_no_overlap(user, new_start, new_end, now, exclude_id=session.id)
         session.start_time, session.end_time = new_start, new_end
         session.duration_seconds = whole_seconds(new_start, new_end)
+        session.status = end_status(reached=reached_target(session.duration_seconds, session.target_seconds))
         settle_untracked(session)
     session.note = new_note
     session.task_id = task.id if task else None

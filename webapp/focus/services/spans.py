@@ -4,14 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from ...rules.durations import whole_seconds
+
+__all__ = ["covered_seconds", "inside", "overlaps", "whole_seconds"]
+
 _SECOND = timedelta(seconds=1)
-
-
-def whole_seconds(start: datetime, end: datetime) -> int:
-    """Seconds from start to end, truncated (the rule insights uses); 0 if end is not after start."""
-    if end <= start:
-        return 0
-    return (end - start) // _SECOND
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:

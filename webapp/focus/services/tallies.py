@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ...models import FocusSession, to_epoch_ms, utcnow
+from ...rules.durations import seconds_of_ms
 from .spans import covered_seconds, whole_seconds
 
 
@@ -42,7 +43,11 @@ def figures(session: FocusSession, now: datetime | None = None) -> dict:
         idle = min(elapsed, covered_seconds(spans, (session.start_time, now)))
         return {"elapsed_seconds": elapsed, "active_seconds": elapsed - idle, "idle_seconds": idle,
                 "tab_switches": session.tab_switches or 0}
-    elapsed = (session.elapsed_ms or 0) // 1000
-    active = (session.active_ms or 0) // 1000
+    elapsed = seconds_of_ms(session.elapsed_ms)
+    if session.duration_seconds is not None:
+        # Tallies count from the start cut to the millisecond, so they can pass the stored span by
+        # a fraction of a second: never read more focus than the session's own duration.
+        elapsed = min(elapsed, session.duration_seconds)
+    active = min(seconds_of_ms(session.active_ms), elapsed)
     return {"elapsed_seconds": elapsed, "active_seconds": active, "idle_seconds": elapsed - active,
             "tab_switches": session.tab_switches or 0}

@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 
 from ...extensions import db
 from ...models import FocusSession, Task, User, utcnow
+from ...rules.session_status import COMPLETED
 from .errors import Problems
 from .limits import MAX_POMODOROS, MAX_TASK_TITLE_LENGTH, MIN_POMODOROS
 from .sessions import UNSET, _is_int, owned_row
@@ -17,7 +18,7 @@ from .sessions import UNSET, _is_int, owned_row
 class TaskProgress:
     task: Task
     seconds_spent: int  # ended sessions linked to the task
-    pomodoros_done: int  # completed work sessions linked to the task
+    pomodoros_done: int  # sessions linked to the task that reached their target (not those ended early)
     sessions: int
 
 
@@ -31,7 +32,8 @@ def tasks_with_progress(user: User) -> list[TaskProgress]:
     query = (
         select(Task,
                func.coalesce(func.sum(case((ended, FocusSession.duration_seconds), else_=0)), 0),
-               func.count(case((FocusSession.status == "completed", FocusSession.id))),
+               # rules/session_status.counts_as_pomodoro, in SQL
+               func.count(case((FocusSession.status == COMPLETED, FocusSession.id))),
                func.count(FocusSession.id))
         .outerjoin(FocusSession, FocusSession.task_id == Task.id)
         .where(Task.user_id == user.id)
