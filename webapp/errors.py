@@ -1,9 +1,12 @@
 """Errors in one place: HTML pages, JSON under /api/, small fragments for htmx requests."""
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
+
+from wsproto.utilities import RemoteProtocolError
 
 from .extensions import db
+from .realtime.sockets import handshake_refusal
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -12,7 +15,7 @@ MESSAGES = {
     404: "There is nothing here.",
     405: "That method is not allowed here.",
     409: "That conflicts with the current state.",
-    413: "That is too large.",
+    413: "That request is too large.",
     422: "Some fields are not valid.",
     429: "Too many attempts. Please wait a little and try again.",
     500: "Something went wrong on our side. It has been logged.",
@@ -41,6 +44,22 @@ def init_app(app: Flask) -> None:
         return error_response(400, "Your form expired or was sent from elsewhere. "
                                    "Reload the page and try again.")
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge):
+        if getattr(error, "custom_message", False):
+            return error_response(413, error.description)
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        # Werkzeug raises the same error for one oversized form field (MAX_FORM_MEMORY_SIZE):
+        # name the body limit only when the body is what broke it.
+        over_body_limit = limit is not None and (request.content_length or 0) > limit
+        return error_response(413, too_large_message(limit if over_body_limit else None))
+
+    @app.errorhandler(RemoteProtocolError)
+    def _bad_socket_handshake(error: RemoteProtocolError):
+        status, headers = handshake_refusal(error)
+        body, status = error_response(status, "That is not a valid WebSocket handshake.")
+        return body, status, headers
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         description = error.description if getattr(error, "custom_message", False) else None
@@ -56,6 +75,18 @@ def init_app(app: Flask) -> None:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return error_response(500)
+
+
+def too_large_message(limit: int | None) -> str:
+    if not limit:
+        return MESSAGES[413]
+    if limit >= 1024 * 1024:
+        size = f"{limit / (1024 * 1024):g} MiB"
+    elif limit >= 1024:
+        size = f"{limit / 1024:g} KiB"
+    else:
+        size = f"{limit} bytes"
+    return f"That request is too large: at most {size} can be sent at once."
 
 
 def abort_with(status: int, message: str):

@@ -1,5 +1,6 @@
-"""Security headers for every response (CSP without inline scripts, no framing)."""
-from flask import Flask, Response
+"""Security headers for every response (CSP without inline scripts, no framing), and request
+size limits enforced before anything reads a request body."""
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -16,6 +17,20 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 
 def init_app(app: Flask) -> None:
+    app.config["SOCK_SERVER_OPTIONS"] = {**app.config.get("SOCK_SERVER_OPTIONS", {}),
+                                         "max_message_size": app.config["WS_MAX_MESSAGE_SIZE"]}
+
+    def _refuse_oversized_body():
+        """A declared Content-Length over the limit is refused unread. Werkzeug enforces the
+        same limit on bodies without one (chunked) while they are being read."""
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and (request.content_length or 0) > limit:
+            abort(413)
+
+    # First of all: CSRF protection (registered earlier) would parse the form, and login or
+    # token checks would answer 401 with a body still waiting to be read.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_oversized_body)
+
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from flask import Request
 from simple_websocket import ConnectionClosed
 from simple_websocket.ws import Base
+from wsproto.events import RejectConnection
+from wsproto.utilities import RemoteProtocolError
 
 from .frames import Published, SerialWrites
 from .hub import FLUSH, RESYNC, Close, Hub, Subscription
@@ -39,6 +41,20 @@ def origin_allowed(request: Request) -> bool:
         return True
     parts = urlsplit(origin)
     return parts.scheme in ("http", "https") and parts.netloc.lower() == request.host.lower()
+
+
+def handshake_refusal(error: RemoteProtocolError) -> tuple[int, dict[str, str]]:
+    """The HTTP status and headers for a handshake wsproto refused (a client's mistake: 4xx).
+
+    simple-websocket raises the refusal from its constructor, before anything was sent, so an
+    ordinary HTTP answer can still go out. wsproto suggests 426 plus the version it speaks for
+    an unknown Sec-WebSocket-Version, and 400 for a missing header.
+    """
+    hint = error.event_hint
+    if not isinstance(hint, RejectConnection):
+        return 400, {}
+    status = hint.status_code if 400 <= hint.status_code < 500 else 400
+    return status, {name.decode("latin-1"): value.decode("latin-1") for name, value in hint.headers}
 
 
 @dataclass(frozen=True)
