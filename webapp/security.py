@@ -1,6 +1,7 @@
 """Security headers for every response (CSP without inline scripts, no framing), and request
 size limits enforced before anything reads a request body."""
 from flask import Flask, Response, abort, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -39,6 +40,18 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if _is_private() and "no-store" not in headers.get("Cache-Control", ""):
+            headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def _is_private() -> bool:
+    """Whether no cache (browser back/forward, proxy, shared computer) may keep this answer:
+    everything under /api/ and everything shown to a signed-in person, static files aside."""
+    if request.path.startswith("/api/"):
+        return True
+    if request.endpoint == "static":
+        return False
+    return current_user.is_authenticated
