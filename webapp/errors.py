@@ -1,6 +1,7 @@
 """Errors in one place: HTML pages, JSON under /api/, small fragments for htmx requests."""
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
 
 from wsproto.utilities import RemoteProtocolError
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(error: RequestEntityTooLarge):
+        _forget_the_body()
         if getattr(error, "custom_message", False):
             return error_response(413, error.description)
         limit = app.config.get("MAX_CONTENT_LENGTH")
@@ -75,6 +77,14 @@ def init_app(app: Flask) -> None:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return error_response(500)
+
+
+def _forget_the_body() -> None:
+    """Nothing may read a refused body while the error page renders: a form built by a context
+    processor would read it and raise the same 413 again, inside the handler (a 500)."""
+    request.form = ImmutableMultiDict()  # werkzeug's cached properties take an assignment
+    request.files = ImmutableMultiDict()
+    request._cached_data = b""
 
 
 def too_large_message(limit: int | None) -> str:

@@ -143,3 +143,11 @@ def test_a_socket_message_over_the_limit_closes_with_1009(server):
         assert int.from_bytes(data[:2], "big") == 1009
     finally:
         ws.close()
+
+
+def test_a_too_large_form_on_a_page_with_forms_still_gets_the_413_page(client, auth, make_user):
+    make_user("grace")
+    auth.login("grace")
+    response = client.post("/settings", data=b"profile-bio=" + b"x" * (MIB + 1),
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413 and "at most 1 MiB" in response.get_data(as_text=True)
