@@ -4,10 +4,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
 
-from wsproto.utilities import RemoteProtocolError
-
 from .extensions import db
-from .realtime.sockets import handshake_refusal
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -55,12 +52,6 @@ def init_app(app: Flask) -> None:
         # name the body limit only when the body is what broke it.
         over_body_limit = limit is not None and (request.content_length or 0) > limit
         return error_response(413, too_large_message(limit if over_body_limit else None))
-
-    @app.errorhandler(RemoteProtocolError)
-    def _bad_socket_handshake(error: RemoteProtocolError):
-        status, headers = handshake_refusal(error)
-        body, status = error_response(status, "That is not a valid WebSocket handshake.")
-        return body, status, headers
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

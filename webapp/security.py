@@ -3,6 +3,9 @@ size limits enforced before anything reads a request body."""
 from flask import Flask, Response, abort, request
 from flask_login import current_user
 
+from .errors import error_response
+from .realtime.sockets import handshake_refusal
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -31,6 +34,17 @@ def init_app(app: Flask) -> None:
     # First of all: CSRF protection (registered earlier) would parse the form, and login or
     # token checks would answer 401 with a body still waiting to be read.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_oversized_body)
+
+    @app.before_request
+    def _refuse_malformed_socket_handshake():
+        if request.url_rule is None or not request.url_rule.websocket:
+            return None
+        refusal = handshake_refusal(request.environ)
+        if refusal is None:
+            return None
+        status, headers = refusal
+        body, status = error_response(status, "That is not a valid WebSocket handshake.")
+        return body, status, headers
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

@@ -119,6 +119,8 @@ def handshake_head(server, code, cookie, **headers) -> str:
     ({"Sec-WebSocket-Version": "8"}, 426),
     ({"Sec-WebSocket-Key": None}, 400),
     ({"Connection": "keep-alive"}, 400),
+    ({"Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits=abc"}, 400),
+    ({"Host": None}, 400),
 ])
 def test_a_malformed_socket_handshake_is_a_4xx(server, headers, status):
     cookie, code = participant_cookie_and_room(server)
