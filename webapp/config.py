@@ -49,7 +49,12 @@ class Config:
     # Creating API tokens with a password: same budget as logins unless set.
     API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT") or None
 
-    SOCK_SERVER_OPTIONS = {"ping_interval": 25}
+    # Request bodies above this many bytes are refused with a 413 before anything reads them.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
+    # A WebSocket message from a client above this many bytes closes the socket with 1009;
+    # the pages only ever send small JSON objects.
+    WS_MAX_MESSAGE_SIZE = int(os.environ.get("WS_MAX_MESSAGE_SIZE") or 64 * 1024)
+    SOCK_SERVER_OPTIONS = {"ping_interval": 25}  # max_message_size comes from WS_MAX_MESSAGE_SIZE
     # The ticker (phases, time updates) runs inside the web process unless disabled,
     # e.g. when a separate clock process owns it.
     RUN_TICKER = os.environ.get("RUN_TICKER", "1") == "1"

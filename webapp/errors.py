@@ -1,7 +1,8 @@
 """Errors in one place: HTML pages, JSON under /api/, small fragments for htmx requests."""
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
 
 from .extensions import db
 
@@ -12,7 +13,7 @@ MESSAGES = {
     404: "There is nothing here.",
     405: "That method is not allowed here.",
     409: "That conflicts with the current state.",
-    413: "That is too large.",
+    413: "That request is too large.",
     422: "Some fields are not valid.",
     429: "Too many attempts. Please wait a little and try again.",
     500: "Something went wrong on our side. It has been logged.",
@@ -41,6 +42,17 @@ def init_app(app: Flask) -> None:
         return error_response(400, "Your form expired or was sent from elsewhere. "
                                    "Reload the page and try again.")
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge):
+        _forget_the_body()
+        if getattr(error, "custom_message", False):
+            return error_response(413, error.description)
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        # Werkzeug raises the same error for one oversized form field (MAX_FORM_MEMORY_SIZE):
+        # name the body limit only when the body is what broke it.
+        over_body_limit = limit is not None and (request.content_length or 0) > limit
+        return error_response(413, too_large_message(limit if over_body_limit else None))
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         description = error.description if getattr(error, "custom_message", False) else None
@@ -56,6 +68,26 @@ def init_app(app: Flask) -> None:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return error_response(500)
+
+
+def _forget_the_body() -> None:
+    """Nothing may read a refused body while the error page renders: a form built by a context
+    processor would read it and raise the same 413 again, inside the handler (a 500)."""
+    request.form = ImmutableMultiDict()  # werkzeug's cached properties take an assignment
+    request.files = ImmutableMultiDict()
+    request._cached_data = b""
+
+
+def too_large_message(limit: int | None) -> str:
+    if not limit:
+        return MESSAGES[413]
+    if limit >= 1024 * 1024:
+        size = f"{limit / (1024 * 1024):g} MiB"
+    elif limit >= 1024:
+        size = f"{limit / 1024:g} KiB"
+    else:
+        size = f"{limit} bytes"
+    return f"That request is too large: at most {size} can be sent at once."
 
 
 def abort_with(status: int, message: str):

@@ -80,3 +80,36 @@ def test_session_cookies_are_httponly_and_samesite(client, auth, make_user):
 
 def test_no_state_change_on_get(client):
     assert client.get("/logout").status_code == 405
+
+
+# ---------------------------------------------------------------- Cache-Control
+
+def no_store(response) -> bool:
+    return "no-store" in response.headers.get("Cache-Control", "")
+
+
+def test_nothing_shown_to_a_signed_in_person_is_stored_by_a_cache(client, auth, make_user):
+    make_user("grace")
+    auth.login("grace", remember=True)
+    answers = [client.get("/"), client.get("/settings"), client.get("/rooms"),
+               client.get("/rooms", headers={"HX-Request": "true", "HX-Target": "room-directory"}),
+               client.get("/no/such/page"), client.get("/api/v1/me")]
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 404, 401]  # the API wants a token
+    assert all(no_store(a) for a in answers)
+    client.delete_cookie("session")  # signed in again from the remember-me cookie alone
+    assert no_store(client.get("/settings"))
+
+
+def test_every_api_answer_is_no_store(client, make_user, bearer):
+    api = bearer(make_user("grace"))
+    assert all(no_store(answer) for answer in (
+        api.get("/api/v1/me"), api.get("/api/v1/rooms/NOPE00"), client.get("/api/v1/me"),
+        client.post("/api/v1/auth/token", json={"login": "grace", "password": "wrong password"})))
+
+
+def test_static_files_and_anonymous_pages_keep_their_caching(client, auth, make_user):
+    assert not no_store(client.get("/")) and not no_store(client.get("/login"))
+    make_user("grace")
+    auth.login("grace")
+    static = client.get("/static/css/app.css")
+    assert static.status_code == 200 and not no_store(static)

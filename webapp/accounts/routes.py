@@ -10,7 +10,7 @@ from ..models import User
 from . import bp, services
 from .forms import GuestForm, LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
 from .sessions import (active_login_sessions, current_login_session_id, end_login_session,
-                       end_other_login_sessions, start_login_session)
+                       end_other_login_sessions, restart_login_session, start_login_session)
 
 
 def safe_next(default: str = "main.index") -> str:
@@ -118,7 +118,8 @@ def settings():
             except services.AccountError as error:
                 getattr(password_form, error.field).errors.append(str(error))
             else:
-                flash("Your password is changed.", "success")
+                restart_login_session(current_user._get_current_object())
+                flash("Your password is changed. Every other session is signed out.", "success")
                 return redirect(url_for("accounts.settings"))
         status = 422
     sessions = active_login_sessions(current_user)

@@ -4,6 +4,7 @@ from sqlalchemy import func, or_, select
 from ..extensions import db
 from ..models import User
 from .passwords import hash_password, verify_password
+from .sessions import revoke_all_login_sessions
 from .timezones import is_valid_timezone
 
 
@@ -43,6 +44,10 @@ def register(*, username: str, email: str, password: str, timezone: str | None,
     if db.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
         raise AccountError("email", "An account with that email exists already. Sign in instead?")
     user = guest if guest is not None and guest.is_guest else User(display_name=username)
+    if user is guest:
+        # The guest's cookies were its only credential; from now on the password is. Old copies
+        # of them must not open the new account (the caller signs this browser in afresh).
+        revoke_all_login_sessions(user)
     user.username = username
     user.email = email
     user.password_hash = hash_password(password)
@@ -74,7 +79,10 @@ def update_profile(user: User, *, display_name: str, bio: str, timezone: str) ->
 
 
 def change_password(user: User, *, current: str, new: str) -> None:
+    """Set a new password and end every login session with it, this browser's included (the
+    caller signs this browser in again). API tokens are separate credentials and stay."""
     if not verify_password(user.password_hash, current):
         raise AccountError("current", "That is not your current password.")
     user.password_hash = hash_password(new)
+    revoke_all_login_sessions(user)
     db.session.commit()

@@ -1,10 +1,16 @@
-"""Login sessions bound to a database row, so logout really ends them."""
+"""Login sessions bound to a database row, so logout really ends them.
+
+A browser's identity is `<user id>.<session key>` (in the session cookie and the remember-me
+cookie alike), valid while its LoginSession row is not revoked. Whatever changes who a browser
+is, or what proves it, revokes the keys that must stop working: a copy of the old cookies
+(another device, a leaked backup, a shared computer) must not outlive the change.
+"""
 import hashlib
 import secrets
 
-from flask import request, session
-from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from flask import current_app, request, session
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import or_, select, update
 
 from ..extensions import db
 from ..models import LoginSession, User, utcnow
@@ -15,7 +21,14 @@ def _hash(key: str) -> str:
 
 
 def start_login_session(user: User, *, remember: bool) -> None:
-    """Sign the user in on a fresh session (new id: no fixation), recorded server-side."""
+    """Sign the user in on a fresh session (new id: no fixation), recorded server-side.
+
+    The key this browser held before (a guest's, or an earlier login's) is revoked in the
+    same commit, so a copy of the old cookies does not stay signed in.
+    """
+    previous_key = _browser_key()
+    if previous_key:
+        revoke_login_sessions(LoginSession.key_hash == _hash(previous_key))
     session.clear()
     key = secrets.token_urlsafe(32)
     db.session.add(LoginSession(user_id=user.id, key_hash=_hash(key),
@@ -24,6 +37,35 @@ def start_login_session(user: User, *, remember: bool) -> None:
     user.login_session_key = key
     login_user(user, remember=remember)
     session.permanent = remember
+    if not remember:
+        # An older remember-me cookie would otherwise stay in the browser (Flask-Login only
+        # replaces it when asked to remember); it is revoked anyway, this just removes it.
+        session["_remember"] = "clear"
+
+
+def restart_login_session(user: User) -> None:
+    """Give this browser a new key (after a password change), keeping its remember-me choice."""
+    cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    # A browser reopened from its remember-me cookie has a new, non-permanent session cookie.
+    start_login_session(user, remember=bool(session.permanent) or cookie_name in request.cookies)
+
+
+def revoke_login_sessions(*conditions) -> None:
+    """Mark the matching live sessions revoked; the caller commits (with its own change)."""
+    db.session.execute(update(LoginSession)
+                       .where(LoginSession.revoked_at.is_(None), or_(*conditions))
+                       .values(revoked_at=utcnow()))
+
+
+def revoke_all_login_sessions(user: User) -> None:
+    """Every session of this user, this browser's included; the caller commits."""
+    revoke_login_sessions(LoginSession.user_id == user.id)
+
+
+def _browser_key() -> str | None:
+    if current_user.is_authenticated:
+        return current_user.login_session_key
+    return None
 
 
 def load_user_for(identity: str) -> User | None:

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from . import bp, services
 from .forms import ConfirmForm, TokenForm
+from .services.tokens import revoke_all_tokens
 from .viewhelpers import is_htmx, put_errors
 
 
@@ -52,3 +53,19 @@ def revoke_token(token_id: int):
                                token_form=TokenForm(prefix="token"), new_token=None)
     flash(f"Token “{token.name}” revoked.", "success")
     return redirect(url_for("accounts.settings"))
+
+
+@bp.route("/settings/tokens/revoke-all", methods=["GET", "POST"])
+@login_required
+def revoke_all_tokens_view():
+    """A confirmation page (GET), then one POST that ends every token at once."""
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        revoked = revoke_all_tokens(current_user)
+        flash(f"Revoked {revoked} API token{'s' if revoked != 1 else ''}. "
+              "Scripts using them must get a new one.", "success")
+        return redirect(url_for("accounts.settings"))
+    return render_template("focus/confirm_revoke_tokens.html", form=form,
+                           count=len(services.active_tokens(current_user)))

@@ -17,6 +17,11 @@ from urllib.parse import urlsplit
 from flask import Request
 from simple_websocket import ConnectionClosed
 from simple_websocket.ws import Base
+from wsproto import ConnectionType, WSConnection
+from wsproto.events import AcceptConnection, RejectConnection
+from wsproto.events import Request as WSRequest
+from wsproto.extensions import PerMessageDeflate
+from wsproto.utilities import RemoteProtocolError
 
 from .frames import Published, SerialWrites
 from .hub import FLUSH, RESYNC, Close, Hub, Subscription
@@ -39,6 +44,42 @@ def origin_allowed(request: Request) -> bool:
         return True
     parts = urlsplit(origin)
     return parts.scheme in ("http", "https") and parts.netloc.lower() == request.host.lower()
+
+
+def handshake_refusal(environ: dict) -> tuple[int, dict[str, str]] | None:
+    """Why this WebSocket handshake would fail, as an HTTP status and headers; None if it is fine.
+
+    simple-websocket does the handshake inside flask-sock's view and lets wsproto's errors (a
+    missing Sec-WebSocket-Version, a malformed permessage-deflate offer, ...) escape as a 500.
+    Rehearsing the same handshake on a throwaway connection first turns every one of them into
+    a 4xx. wsproto suggests 426 plus the version it speaks for an unknown version, else 400.
+    """
+    connection = WSConnection(ConnectionType.SERVER)
+    try:
+        connection.receive_data(_handshake_bytes(environ))
+        for event in connection.events():
+            if isinstance(event, WSRequest):
+                connection.send(AcceptConnection(extensions=[PerMessageDeflate()]))
+                return None
+    except RemoteProtocolError as error:
+        hint = error.event_hint
+        if isinstance(hint, RejectConnection) and 400 <= hint.status_code < 500:
+            return hint.status_code, {name.decode("latin-1"): value.decode("latin-1")
+                                      for name, value in hint.headers}
+        return 400, {}
+    except Exception:  # wsproto lets e.g. a ValueError out for a bad window-bits parameter
+        return 400, {}
+    return 400, {}
+
+
+def _handshake_bytes(environ: dict) -> bytes:
+    """The request head exactly as simple-websocket's Server.handshake() rebuilds it."""
+    head = b"GET / HTTP/1.1\r\n"
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            header = "-".join(part.capitalize() for part in key[5:].split("_"))
+            head += f"{header}: {value}\r\n".encode()
+    return head + b"\r\n"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,16 @@ def _room_or_404(code: str):
         abort_with(404, error.message)
 
 
+def _open_room_or_404(code: str):
+    """The room, if this visitor may see it: someone else's solo room is not found."""
+    try:
+        room = services.find_room(code)
+        services.ensure_open_to(room, current_user)
+    except services.RoomNotFound as error:
+        abort_with(404, error.message)
+    return room
+
+
 def _refuse(error: services.RoomError):
     abort_with(error.status, error.message)
 
@@ -59,7 +69,7 @@ def join_code():
     if form.validate():
         code = normalize_code(form.code.data)
         try:
-            services.find_room(code)
+            services.ensure_open_to(services.find_room(code), current_user)
         except services.RoomNotFound as error:
             form.code.errors.append(error.message)
             status = 404
@@ -72,7 +82,7 @@ def join_code():
 def room(code: str):
     if code != normalize_code(code):
         return redirect(url_for("rooms.room", code=normalize_code(code)))
-    room = _room_or_404(code)
+    room = _open_room_or_404(code)
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.guest", next=url_for("rooms.room", code=room.code)))
     me = services.participant_of(room, current_user)
@@ -89,7 +99,7 @@ def room(code: str):
 @bp.post("/r/<code>/join")
 @login_required
 def join(code: str):
-    room = _room_or_404(code)
+    room = _open_room_or_404(code)
     try:
         services.join(room, current_user, utcnow())
     except services.RoomFull as error:

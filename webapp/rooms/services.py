@@ -110,8 +110,24 @@ def seats_taken(room: Room, now: datetime) -> int:
             and_(Participant.left_at.is_(None), Participant.joined_at >= now - SEAT_HOLD)))).scalar_one()
 
 
+def open_to(room: Room, user) -> bool:
+    """Whether `user` may see and join this room. A solo room (/focus) is its owner's alone,
+    whoever holds its code and however free its one seat is."""
+    if not room.is_solo:
+        return True
+    return getattr(user, "is_authenticated", False) and user.id == room.created_by_id
+
+
+def ensure_open_to(room: Room, user) -> None:
+    """RoomNotFound, exactly as for an unknown code, when the room is closed to `user`."""
+    if not open_to(room, user):
+        raise RoomNotFound(f"No room has the code {room.code}.")
+
+
 def join(room: Room, user: User, now: datetime) -> Participant:
-    """Make `user` a participant (idempotent); RoomFull when every seat is taken."""
+    """Make `user` a participant (idempotent); RoomFull when every seat is taken, RoomNotFound
+    for someone else's solo room."""
+    ensure_open_to(room, user)
     existing = participant_of(room, user)
     if existing is not None:
         return existing

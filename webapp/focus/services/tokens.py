@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ...api.auth import issue_token
 from ...extensions import db
@@ -38,3 +38,12 @@ def revoke_token(user: User, token_id: int, *, now: datetime | None = None) -> A
     token.revoked_at = now or utcnow()
     db.session.commit()
     return token
+
+
+def revoke_all_tokens(user: User, *, now: datetime | None = None) -> int:
+    """Revoke every live token of the user (one commit); returns how many were revoked."""
+    result = db.session.execute(update(ApiToken)
+                                .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                .values(revoked_at=now or utcnow()))
+    db.session.commit()
+    return result.rowcount or 0
