@@ -8,7 +8,8 @@ from flask import jsonify
 from ..models import utcnow
 from ..rooms import presence, services, views
 from . import bp
-from .auth import ApiError, viewer
+from .auth import viewer
+from .contract import ApiError
 
 
 @bp.get("/rooms/<code>")
