@@ -139,7 +139,7 @@ def forged(app, list_name: str, parts) -> str:
     return URLSafeSerializer(app.secret_key, salt=f"api-cursor:{list_name}").dumps(parts)
 
 
-LISTS = ["/api/v1/sessions", "/api/v1/interruptions", "/api/v1/tokens", "SESSION/interruptions"]
+LISTS = ["/api/v1/sessions", "/api/v1/interruptions", "/api/v1/tokens", "SESSION/interruptions", "/api/v1/rooms"]
 
 
 def bad_cursors(app, valid: str, list_name: str, shape_length: int) -> dict[str, str]:
@@ -163,17 +163,19 @@ def bad_cursors(app, valid: str, list_name: str, shape_length: int) -> dict[str,
 
 
 @pytest.mark.parametrize("path", LISTS)
-def test_every_unusable_cursor_is_a_422_naming_the_cursor(app, api, alice, path):
+def test_every_unusable_cursor_is_a_422_naming_the_cursor(app, api, alice, make_user, make_room, path):
     session = add_session(alice, BASE, 50, interruptions=[("phone", minute, 1) for minute in (1, 5, 9)])
     sessions_of(alice, 3)
     issue_token(alice)
     issue_token(alice)
+    for _ in range(2):
+        make_room(make_user(), is_public=True)
     path = path.replace("SESSION", f"/api/v1/sessions/{session.id}")
     valid = api.get(f"{path}?limit=1").get_json()["next"]
     assert valid, path
     list_name = {"/api/v1/sessions": "sessions", "/api/v1/interruptions": "interruptions",
-                 "/api/v1/tokens": "tokens"}.get(path, "session-interruptions")
-    shape_length = 1 if list_name == "tokens" else 2
+                 "/api/v1/tokens": "tokens", "/api/v1/rooms": "rooms"}.get(path, "session-interruptions")
+    shape_length = 1 if list_name in ("tokens", "rooms") else 2
     for label, cursor in bad_cursors(app, valid, list_name, shape_length).items():
         response = api.get(path, query_string={"cursor": cursor})
         assert response.status_code == 422, (label, response.status_code)
@@ -187,3 +189,23 @@ def test_a_cursor_keeps_working_for_the_list_it_came_from_only(api, alice):
     token_cursor = api.get("/api/v1/tokens?limit=1").get_json()["next"]
     assert api.get(f"/api/v1/tokens?cursor={token_cursor}").status_code == 200
     assert api.get(f"/api/v1/sessions?cursor={token_cursor}").status_code == 422
+
+
+def test_public_rooms_walk_without_a_token(client, make_user, make_room):
+    hosts = [make_user() for _ in range(7)]
+    public = [make_room(host, name=f"Study hall {n}", is_public=True).code for n, host in enumerate(hosts[:5])]
+    make_room(hosts[5], name="Study hall secret", is_public=False)
+    make_room(hosts[6], name="Reading corner", is_public=True)
+    seen, cursor, pages = [], None, 0
+    while True:
+        body = client.get("/api/v1/rooms", query_string={"q": "study", "limit": 2,
+                                                         **({"cursor": cursor} if cursor else {})}).get_json()
+        seen += [room["code"] for room in body["items"]]
+        pages, cursor = pages + 1, body["next"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(public) and len(seen) == len(set(seen)) and pages == 3
+    entry = client.get("/api/v1/rooms?limit=1").get_json()["items"][0]
+    assert set(entry) == {"code", "name", "status", "phase", "round", "rounds", "remaining_seconds",
+                          "phase_ends_at", "present"}
+    assert client.get("/api/v1/rooms?q=" + "x" * 81).status_code == 422
