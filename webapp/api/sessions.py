@@ -6,8 +6,8 @@ from flask import g, jsonify, request
 from ..focus import services
 from ..focus.payload import Payload, register_api_errors
 from ..focus.serialize import session_json
-from ..models import Interruption
 from ..focus.times import BadTime, day_start, parse_day, parse_iso
+from ..models import Interruption
 from . import bp
 from .auth import json_body, token_required
 from .contract import QueryArgs
