@@ -88,8 +88,7 @@ def last_days(days: int, zone: ZoneInfo, now: datetime, key: str | None = None) 
     return InsightRange(key or f"{days}d", today - timedelta(days=days - 1), today, zone)
 
 
-RANGE_HELP = (f"Choose 7, 30 or 90 days, all time, any <N>d up to {MAX_RANGE_DAYS}d, "
-              "or two dates (from and to).")
+RANGE_HELP = f"Choose 7, 30 or 90 days, all time, or two dates; any <N>d up to {MAX_RANGE_DAYS}d works too"
 
 
 def parse_days(raw: str, field: str = "range") -> int:
