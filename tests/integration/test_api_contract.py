@@ -227,3 +227,9 @@ def test_range_all_with_a_session_before_1970_starts_in_1970(bearer, make_user):
     body = bearer(user).get("/api/v1/stats/summary?range=all").get_json()
     assert body["range_days"] == (utcnow().astimezone(ZoneInfo("Pacific/Pago_Pago")).date()
                                   - date(1970, 1, 1)).days + 1
+
+
+@pytest.mark.parametrize("code", ["%00%00", "ABC%00DE", "A" * 500, "%F0%9F%98%80", "..%2F..", "abc234"])
+def test_a_room_path_that_is_no_code_is_a_json_404(client, code):
+    response = client.get(f"/api/v1/rooms/{code}")
+    assert response.status_code == 404 and response.get_json()["error"]

@@ -9,6 +9,7 @@ from flask import jsonify, request
 from ..extensions import db
 from ..models import Room, utcnow
 from ..rooms import presence, services, views
+from ..rooms.forms import code_problem, normalize_code
 from . import bp
 from .auth import viewer
 from .contract import ApiError, QueryArgs
@@ -52,6 +53,8 @@ def room_summary(room, present: int, now) -> dict:
 
 @bp.get("/rooms/<code>")
 def room_detail(code: str):
+    if code_problem(normalize_code(code)):  # not a code at all: no query (PostgreSQL refuses a NUL)
+        raise ApiError(404, f"No room has the code {normalize_code(code)[:12] or '…'}.")
     try:
         room = services.find_room(code)
     except services.RoomNotFound as error:
