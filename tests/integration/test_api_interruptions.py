@@ -39,7 +39,7 @@ def test_live_interruption_and_im_back(api):
     back = api.post(f"/api/v1/interruptions/{body['id']}/end")
     assert back.status_code == 200 and back.get_json()["duration"] == 0 and back.get_json()["end_time"]
     assert api.post(f"/api/v1/interruptions/{body['id']}/end").status_code == 409
-    listed = api.get(f"/api/v1/sessions/{session['id']}/interruptions").get_json()
+    listed = api.get(f"/api/v1/sessions/{session['id']}/interruptions").get_json()["items"]
     assert [i["id"] for i in listed] == [body["id"]]
 
 

@@ -150,13 +150,13 @@ def test_list_by_day_and_range_in_the_persons_zone(api, alice):
         services.create_manual(alice, start_time=moment, end_time=moment + timedelta(minutes=20))
     day = api.get("/api/v1/sessions?day=2024-05-01")  # Berlin: 2024-04-30T22:00Z .. 2024-05-01T22:00Z
     assert day.status_code == 200
-    assert [s["start_time"] for s in day.get_json()] == ["2024-04-30T22:30:00Z"]
-    span = api.get("/api/v1/sessions?from=2024-05-01&to=2024-05-02").get_json()
+    assert [s["start_time"] for s in day.get_json()["items"]] == ["2024-04-30T22:30:00Z"]
+    span = api.get("/api/v1/sessions?from=2024-05-01&to=2024-05-02").get_json()["items"]
     assert [s["start_time"] for s in span] == ["2024-05-02T08:00:00Z", "2024-04-30T22:30:00Z"]
-    exact = api.get("/api/v1/sessions?from=2024-04-30T21:00:00Z&to=2024-04-30T22:00:00Z").get_json()
+    exact = api.get("/api/v1/sessions?from=2024-04-30T21:00:00Z&to=2024-04-30T22:00:00Z").get_json()["items"]
     assert [s["start_time"] for s in exact] == ["2024-04-30T21:30:00Z"]
-    assert len(api.get("/api/v1/sessions").get_json()) == 3
-    assert len(api.get("/api/v1/sessions?limit=1").get_json()) == 1
+    assert len(api.get("/api/v1/sessions").get_json()["items"]) == 3
+    assert len(api.get("/api/v1/sessions?limit=1").get_json()["items"]) == 1
 
 
 @pytest.mark.parametrize("query, field", [
@@ -241,9 +241,9 @@ def test_a_script_can_do_it_all(client, alice):
     day = datetime.fromisoformat(ended["start_time"]).date()  # a day either side covers any zone
     listed = client.get(f"/api/v1/sessions?from={day - timedelta(days=1)}&to={day + timedelta(days=1)}",
                         headers=headers).get_json()
-    assert [s["id"] for s in listed] == [session["id"]]
+    assert [s["id"] for s in listed["items"]] == [session["id"]] and listed["next"] is None
     fixed = client.patch(f"/api/v1/sessions/{session['id']}", json={"note": "Noisy neighbours"},
                          headers=headers).get_json()
     assert fixed["note"] == "Noisy neighbours" and fixed["status"] in ("completed", "ended_early")
-    interruptions = client.get(f"/api/v1/sessions/{session['id']}/interruptions", headers=headers).get_json()
+    interruptions = client.get(f"/api/v1/sessions/{session['id']}/interruptions", headers=headers).get_json()["items"]
     assert [(i["type"], i["description"]) for i in interruptions] == [("noise", "Drill")]

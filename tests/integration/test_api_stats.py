@@ -68,17 +68,24 @@ def test_an_unknown_stat_is_a_json_404_listing_the_names(api, make_user):
     assert "weekly-pattern" in response.get_json()["error"]
 
 
-BAD_RANGES = ["0d", "-1d", "7", "d", "7days", "7D", "1.5d", "abc", "", "1w", "99999d", "%207d"]
+BAD_RANGES = ["0d", "-1d", "7", "d", "7days", "7D", "1.5d", "abc", "1w", "99999d", "forever"]
 
 
 @pytest.mark.parametrize("name", STATS)
 @pytest.mark.parametrize("raw", BAD_RANGES)
-def test_every_malformed_range_is_a_400_explaining_the_format(api, make_user, name, raw):
+def test_every_malformed_range_is_a_422_explaining_the_format(api, make_user, name, raw):
+    # A readable request with an unacceptable value: 422 like every other invalid field.
     response = api.get(make_user(), f"/api/v1/stats/{name}?range={raw}")
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.get_json()
     assert "range" in body["fields"]
     assert "<N>d" in body["error"] or "at most" in body["error"]
+
+
+@pytest.mark.parametrize("raw", ["", "%207d"])
+def test_the_range_is_read_like_the_page_reads_it(api, make_user, raw):
+    # The page treats an empty field as "no choice" and ignores surrounding spaces; so does the API.
+    assert api.get(make_user(), f"/api/v1/stats/summary?range={raw}").get_json()["range_days"] == 7
 
 
 @pytest.mark.parametrize("name", STATS)

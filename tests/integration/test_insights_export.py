@@ -62,6 +62,19 @@ def test_csv_cells_cannot_run_as_formulas(client, signed_in):
     assert row["task"] == "'=HYPERLINK(\"http://x\")" and row["note"] == "'+1 for focus, @home"
 
 
+@pytest.mark.parametrize("query", ["range=7d", "range=all", "from=2026-01-01&to=2026-01-31"])
+def test_csv_content_type_names_its_charset_once(client, signed_in, query):
+    add_session(signed_in, at(1, 9), 25)
+    response = client.get(f"/insights/export.csv?{query}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers.getlist("Content-Type") == ["text/csv; charset=utf-8"]
+
+
+def test_json_export_content_type(client, signed_in):
+    assert client.get("/insights/export.json").headers["Content-Type"] == "application/json"
+
+
 def test_csv_of_an_empty_range_is_just_the_header(client, signed_in):
     response = client.get("/insights/export.csv")
     assert response.get_data(as_text=True).strip() == ",".join(CSV_COLUMNS)

@@ -50,7 +50,7 @@ def test_days_has_an_upper_bound_that_the_message_names():
 
 
 def test_api_range_defaults_to_the_last_seven_local_days_today_included():
-    chosen = parse_api_range(None, BERLIN, NOW)
+    chosen = parse_api_range({}, BERLIN, NOW)
     assert (chosen.first_day, chosen.last_day, chosen.days) == (date(2026, 3, 25), date(2026, 3, 31), 7)
     # 2026-03-25 00:00 CET = 03-24 23:00Z; the end is 2026-04-01 00:00 CEST = 03-31 22:00Z.
     assert chosen.start == utc("2026-03-24 23:00:00")
@@ -58,16 +58,16 @@ def test_api_range_defaults_to_the_last_seven_local_days_today_included():
 
 
 def test_a_range_over_spring_forward_is_an_hour_short():
-    chosen = parse_api_range("7d", BERLIN, NOW)
+    chosen = parse_api_range({"range": "7d"}, BERLIN, NOW)
     assert chosen.end - chosen.start == timedelta(days=7, hours=-1)
 
 
 def test_the_range_follows_the_users_zone_for_today():
     # 2026-03-31 20:00Z is already 01:30 on April 1st in Kolkata.
     late = datetime(2026, 3, 31, 20, 0, tzinfo=timezone.utc)
-    assert parse_api_range("1d", KOLKATA, late).first_day == date(2026, 4, 1)
-    assert parse_api_range("1d", UTC, late).first_day == date(2026, 3, 31)
-    assert parse_api_range("1d", KOLKATA, late).start == utc("2026-03-31 18:30:00")
+    assert parse_api_range({"range": "1d"}, KOLKATA, late).first_day == date(2026, 4, 1)
+    assert parse_api_range({"range": "1d"}, UTC, late).first_day == date(2026, 3, 31)
+    assert parse_api_range({"range": "1d"}, KOLKATA, late).start == utc("2026-03-31 18:30:00")
 
 
 def test_local_midnight_on_dst_days_and_a_skipped_midnight():

@@ -10,16 +10,9 @@ from sqlalchemy import select, update
 from ..errors import error_response
 from ..extensions import db
 from ..models import ApiToken, User, utcnow
+from .contract import ApiError
 
 TOKEN_PREFIX = "fr_"
-
-
-class ApiError(Exception):
-    """Raise in an API view to answer with {"error": message, "fields": {...}} and the status."""
-
-    def __init__(self, status: int, message: str, fields: dict | None = None):
-        super().__init__(message)
-        self.status, self.message, self.fields = status, message, fields
 
 
 def hash_token(raw: str) -> str:

@@ -1,11 +1,18 @@
-"""API v1: interruptions (log live or afterwards, end with "I'm back", read, change, delete)."""
-from flask import g, jsonify
+"""API v1: interruptions (log live or afterwards, end with "I'm back", list, read, change, delete)."""
+from datetime import datetime
 
+from flask import g, jsonify, request
+from sqlalchemy import select
+
+from ..extensions import db
 from ..focus import services
 from ..focus.payload import Payload, register_api_errors
 from ..focus.serialize import interruption_json
+from ..models import Interruption
 from . import bp
 from .auth import json_body, token_required
+from .contract import QueryArgs
+from .pagination import PAGE_PARAMS, beyond, page_document, read_cursor, read_limit
 
 register_api_errors()
 
@@ -24,6 +31,27 @@ def create_interruption():
     interruption = services.log_interruption(g.api_user, session_id, type=kind, description=description,
                                              start_time=start, end_time=end)
     return jsonify(interruption_json(interruption)), 201
+
+
+@bp.get("/interruptions")
+@token_required
+def list_interruptions():
+    """All of the person's interruptions, newest first."""
+    return jsonify(interruptions_page(Interruption.user_id == g.api_user.id, "interruptions", descending=True))
+
+
+def interruptions_page(scope, list_name: str, *, descending: bool) -> dict:
+    """One page of interruptions matching `scope`, in (start_time, id) order."""
+    query = QueryArgs(request.args, PAGE_PARAMS)
+    after, limit = read_cursor(query, list_name, (datetime, int)), read_limit(query)
+    query.check()
+    columns = (Interruption.start_time, Interruption.id)
+    statement = select(Interruption).where(scope).limit(limit + 1).order_by(
+        *(column.desc() if descending else column.asc() for column in columns))
+    if after is not None:
+        statement = statement.where(beyond(columns, after, descending=descending))
+    rows = list(db.session.execute(statement).scalars())
+    return page_document(rows, limit, list_name, lambda row: (row.start_time, row.id), interruption_json)
 
 
 @bp.post("/interruptions/<int:interruption_id>/end")

@@ -5,7 +5,8 @@ from ..accounts.timezones import is_valid_timezone
 from ..extensions import db
 from ..models import User
 from . import bp
-from .auth import ApiError, json_body, token_required
+from .auth import json_body, token_required
+from .contract import invalid
 
 EDITABLE = ("display_name", "timezone")
 DISPLAY_NAME_MAX = 50
@@ -38,7 +39,7 @@ def _validated_changes(data: dict) -> dict:
         else:
             changes["timezone"] = zone
     if problems:
-        raise ApiError(422, "Some fields are not valid.", problems)
+        raise invalid(problems)
     return changes
 
 

@@ -1,13 +1,18 @@
 """API v1: focus sessions (start, end, log afterwards, list, read, change, delete)."""
+from datetime import date, datetime, timedelta
+
 from flask import g, jsonify, request
 
 from ..focus import services
 from ..focus.payload import Payload, register_api_errors
-from ..focus.serialize import interruption_json, session_json
-from ..focus.services.limits import API_LIST_LIMIT, API_MAX_LIST_LIMIT
-from ..focus.times import BadTime, day_bounds, day_start, parse_day, parse_iso
+from ..focus.serialize import session_json
+from ..focus.times import BadTime, day_start, parse_day, parse_iso
+from ..models import Interruption
 from . import bp
 from .auth import json_body, token_required
+from .contract import QueryArgs
+from .interruptions import interruptions_page
+from .pagination import PAGE_PARAMS, page_document, read_cursor, read_limit
 
 register_api_errors()
 
@@ -48,9 +53,12 @@ def create_session():
 @bp.get("/sessions")
 @token_required
 def list_sessions():
-    start, end, limit = _list_filters(request.args)
-    sessions = services.list_sessions(g.api_user, start=start, end=end, limit=limit)
-    return jsonify([session_json(s) for s in sessions])
+    query = QueryArgs(request.args, ("day", "from", "to") + PAGE_PARAMS)
+    start, end = _list_filters(query)
+    before, limit = read_cursor(query, "sessions", (datetime, int)), read_limit(query)
+    query.check()
+    sessions = services.list_sessions(g.api_user, start=start, end=end, before=before, limit=limit + 1)
+    return jsonify(page_document(sessions, limit, "sessions", lambda s: (s.start_time, s.id), session_json))
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -88,54 +96,51 @@ def delete_session(session_id: int):
 @bp.get("/sessions/<int:session_id>/interruptions")
 @token_required
 def session_interruptions(session_id: int):
-    return jsonify([interruption_json(i) for i in services.session_interruptions(g.api_user, session_id)])
+    """The session's interruptions in the order they happened."""
+    session = services.owned_session(g.api_user, session_id)
+    return jsonify(interruptions_page(Interruption.session_id == session.id, "session-interruptions",
+                                      descending=False))
 
 
-def _list_filters(args) -> tuple:
-    """day=YYYY-MM-DD (a day in the person's zone), or from/to (dates, or ISO times), and limit."""
-    problems = services.Problems()
+def _list_filters(query: QueryArgs) -> tuple[datetime | None, datetime | None]:
+    """day=YYYY-MM-DD (a day in the person's zone), or from/to (dates, or ISO times)."""
     zone = g.api_user.timezone
-    start = end = None
-    for name in args:
-        if name not in ("day", "from", "to", "limit"):
-            problems.add(name, "Unknown parameter; use day, from, to or limit.")
     try:
-        day = parse_day(args.get("day"))
+        day = parse_day(query.get("day"))
     except BadTime as error:
-        problems.add("day", str(error))
+        query.add("day", str(error))
         day = None
     if day is not None:
-        if "from" in args or "to" in args:
-            problems.add("day", "Use either day or from/to, not both.")
-        start, end = day_bounds(day, zone)
-    else:
-        start = _bound(args.get("from"), zone, "from", problems, end_of_day=False)
-        end = _bound(args.get("to"), zone, "to", problems, end_of_day=True)
-        if start is not None and end is not None and end <= start:
-            problems.add("to", "The end of the range must be after its start.")
-    limit = _limit(args.get("limit"), problems)
-    problems.raise_if_any()
-    return start, end, limit
+        if "from" in query or "to" in query:
+            query.add("day", "Use either day or from/to, not both.")
+        return _midnight(day, zone, days_later=0), _midnight(day, zone, days_later=1)
+    start = _bound(query.get("from"), zone, "from", query, end_of_day=False)
+    end = _bound(query.get("to"), zone, "to", query, end_of_day=True)
+    if start is not None and end is not None and end <= start:
+        query.add("to", "The end of the range must be after its start.")
+    return start, end
 
 
-def _bound(value, zone, name, problems, *, end_of_day: bool):
+def _bound(value, zone, name, query: QueryArgs, *, end_of_day: bool):
     """A date (the start of that local day; for `to` the day is included) or an exact ISO time."""
     if not value:
         return None
     try:
         if len(value) == 10:
-            day = parse_day(value)
-            return day_bounds(day, zone)[1] if end_of_day else day_start(day, zone)
+            return _midnight(parse_day(value), zone, days_later=1 if end_of_day else 0)
         return parse_iso(value)
     except BadTime as error:
-        problems.add(name, str(error))
+        query.add(name, str(error))
         return None
 
 
-def _limit(value, problems) -> int:
-    if value is None:
-        return API_LIST_LIMIT
-    if not value.isdigit() or not 1 <= int(value) <= API_MAX_LIST_LIMIT:
-        problems.add("limit", f"Give a whole number from 1 to {API_MAX_LIST_LIMIT}.")
-        return API_LIST_LIMIT
-    return int(value)
+def _midnight(day: date, zone: str | None, *, days_later: int) -> datetime | None:
+    """The local midnight `days_later` after `day`, in UTC; None (no bound) past either end of time.
+
+    A bound beyond the first or last representable instant excludes nothing, so dropping it gives
+    the correct answer for 0001-01-01 east of UTC or 9999-12-31 (whose next day does not exist).
+    """
+    try:
+        return day_start(day + timedelta(days=days_later), zone)
+    except OverflowError:
+        return None

@@ -24,6 +24,9 @@ CSV_COLUMNS = (
      "active_share", "tab_switches", "interruptions", "time_lost_seconds", "effective_seconds"]
     + [f"interruptions_{kind}" for kind in INTERRUPTION_TYPES] + ["task", "note"])
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The whole header, given as content_type so Werkzeug keeps it as is: passed as a mimetype,
+# Werkzeug appends "; charset=utf-8" to any text/* type, even one that already names its charset.
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> str:

@@ -88,21 +88,18 @@ def last_days(days: int, zone: ZoneInfo, now: datetime, key: str | None = None) 
     return InsightRange(key or f"{days}d", today - timedelta(days=days - 1), today, zone)
 
 
+RANGE_HELP = f"Choose 7, 30 or 90 days, all time, or two dates; any <N>d up to {MAX_RANGE_DAYS}d works too"
+
+
 def parse_days(raw: str, field: str = "range") -> int:
     """'30d' -> 30; anything else raises RangeError explaining the format."""
     match = _DAYS_PATTERN.match(raw or "")
     days = int(match.group(1)) if match else 0
     if not match or days < 1:
-        raise RangeError(field, f"range must be <N>d with N a positive whole number of days, "
-                                f"e.g. 7d or 30d (got {raw!r}).")
+        raise RangeError(field, f"{RANGE_HELP} (got {raw!r}).")
     if days > MAX_RANGE_DAYS:
         raise RangeError(field, f"range can be at most {MAX_RANGE_DAYS}d (got {raw!r}).")
     return days
-
-
-def parse_api_range(raw: str | None, zone: ZoneInfo, now: datetime) -> InsightRange:
-    """The API's `range`: `<N>d` only, 7d when absent."""
-    return last_days(parse_days(API_DEFAULT if raw is None else raw), zone, now)
 
 
 def _parse_date(raw: str, field: str) -> date:
@@ -112,25 +109,36 @@ def _parse_date(raw: str, field: str) -> date:
         raise RangeError(field, "Use a date like 2026-01-31 (YYYY-MM-DD).") from None
 
 
-def parse_page_range(args, zone: ZoneInfo, now: datetime, first_day_of_all=None) -> InsightRange:
-    """The page's range from its query string.
+def parse_range(args, zone: ZoneInfo, now: datetime, first_day_of_all=None, *,
+                default: str = PAGE_DEFAULT) -> InsightRange:
+    """A range from a query string, the one reading shared by the page, its exports and the API.
 
-    `range=7d|30d|90d|all` (any `<N>d` works too) or `from=YYYY-MM-DD&to=YYYY-MM-DD`; nothing
-    means the default month. `first_day_of_all()` gives the local day of the first session, or
-    None, and is only called for `all`. Raises RangeError naming the field at fault.
+    `range=7d|30d|90d|all` (any `<N>d` up to MAX_RANGE_DAYS works too) or
+    `from=YYYY-MM-DD&to=YYYY-MM-DD` (the dates win over `range`); nothing means `default`.
+    `first_day_of_all()` gives the local day of the first session, or None, and is only called
+    for `all`. Raises RangeError naming the field at fault.
     """
     raw_from, raw_to = (args.get("from") or "").strip(), (args.get("to") or "").strip()
     if raw_from or raw_to:
         return _custom_range(raw_from, raw_to, zone, now)
-    raw = (args.get("range") or PAGE_DEFAULT).strip()
+    raw = (args.get("range") or "").strip() or default  # an empty form field means "no choice"
     if raw == "all":
         today = local_today(zone, now)
         first = first_day_of_all() if first_day_of_all else None
-        return InsightRange("all", min(first or today, today), today, zone)
-    try:
-        return last_days(parse_days(raw), zone, now)
-    except RangeError:
-        raise RangeError("range", "Choose 7, 30 or 90 days, all time, or two dates.") from None
+        # A session logged before 1970 must not push the range to where midnight overflows.
+        first = max(first, EARLIEST_DAY) if first else today
+        return InsightRange("all", min(first, today), today, zone)
+    return last_days(parse_days(raw), zone, now)
+
+
+def parse_page_range(args, zone: ZoneInfo, now: datetime, first_day_of_all=None) -> InsightRange:
+    """The page's range (default PAGE_DEFAULT)."""
+    return parse_range(args, zone, now, first_day_of_all, default=PAGE_DEFAULT)
+
+
+def parse_api_range(args, zone: ZoneInfo, now: datetime, first_day_of_all=None) -> InsightRange:
+    """The API's range: the page's rules exactly, with API_DEFAULT when nothing is given."""
+    return parse_range(args, zone, now, first_day_of_all, default=API_DEFAULT)
 
 
 def _custom_range(raw_from: str, raw_to: str, zone: ZoneInfo, now: datetime) -> InsightRange:

@@ -48,9 +48,9 @@ def page():
     return response
 
 
-def _download(body, mimetype: str, insight_range, extension: str) -> Response:
+def _download(body, content_type: str, insight_range, extension: str) -> Response:
     name = f"focusroom-insights-{insight_range.first_day}-to-{insight_range.last_day}.{extension}"
-    response = body if isinstance(body, Response) else Response(body, mimetype=mimetype)
+    response = body if isinstance(body, Response) else Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -69,7 +69,7 @@ def _export_range():
 def export_csv():
     insight_range = _export_range()
     body = export.csv_text(current_user.id, insight_range)
-    return _download(body, "text/csv; charset=utf-8", insight_range, "csv")
+    return _download(body, export.CSV_CONTENT_TYPE, insight_range, "csv")
 
 
 @bp.get("/insights/export.json")

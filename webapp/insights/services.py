@@ -23,7 +23,12 @@ def first_active_day(user: User) -> Callable[[], date | None]:
     """For `range=all`: the local day of the user's first session (one index lookup)."""
     def lookup() -> date | None:
         first = queries.first_session_start(user.id)
-        return first.astimezone(zone_of(user.timezone)).date() if first else None
+        if first is None:
+            return None
+        try:
+            return first.astimezone(zone_of(user.timezone)).date()
+        except OverflowError:  # logged in year 1, on a day the zone's calendar cannot name
+            return date.min
     return lookup
 
 
