@@ -55,7 +55,7 @@ def test_ending_early_reads_the_same_on_the_page_and_the_api_paths(client, alice
 
     page_record = db.session.query(FocusSession).filter(FocusSession.room_id.is_not(None)).one()
     assert page_record.status == ended["status"] == "ended_early"
-    assert [s["status"] for s in api.get("/api/v1/sessions").get_json()] == ["ended_early", "ended_early"]
+    assert [s["status"] for s in api.get("/api/v1/sessions").get_json()["items"]] == ["ended_early", "ended_early"]
     history = client.get("/history").get_data(as_text=True)
     assert history.count("Ended early") == 2 and "Completed" not in history
     tasks = client.get("/tasks").get_data(as_text=True)
