@@ -32,6 +32,9 @@ def tick(now: datetime) -> set[int]:
     """Run the tick's statements at `now`; the ids of rooms whose participant list changed."""
     parameters = {"now_ms": ms(now)}
     changed: set[int] = set()
+    # The statements below bypass the ORM, and re-reading the records afterwards would drop changes
+    # not yet sent (the phase ends of this tick, the interruptions they closed): send them first.
+    db.session.flush()
     connection = db.session.connection()  # Core: the ORM's per-statement bookkeeping buys nothing here
     for statement in _statements():
         changed.update(room_id for (room_id,) in connection.execute(statement, parameters) if room_id is not None)

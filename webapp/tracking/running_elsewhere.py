@@ -1,0 +1,61 @@
+"""One running focus-session record per person, always.
+
+Records are created in one place (services.open_for: a room's or a solo room's work phase, when the
+person is there); the focus log refuses to start a session while one runs (focus.services
+.ensure_none_running). The other way round is decided here: joining a running work phase ends
+whatever the person was focusing on elsewhere first, as ended early, by the rule of the place it
+belongs to:
+- a solo session on the room machinery (a room of one) ends by ending its room's timer, which
+  closes and scores the record like any other phase ended before its deadline;
+- an untracked session (started through the API) ends by the focus log's own rule;
+- a shared room's work phase: they left it for this one (its record ends as left).
+Nothing here commits; the caller commits once.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..focus import services as focus_log
+from ..models import FocusSession, Room
+from . import outbox
+
+
+def end_running_elsewhere(room: Room, user_id: int, at: datetime) -> None:
+    """End the person's running records other than this room's, at `at`."""
+    others = db.session.execute(
+        select(FocusSession).where(FocusSession.user_id == user_id, FocusSession.status == "running",
+                                   FocusSession.end_time.is_(None),
+                                   (FocusSession.room_id != room.id) | FocusSession.room_id.is_(None))
+        .order_by(FocusSession.id)).scalars().all()
+    for record in others:
+        if record.room_id is None:
+            focus_log.finish(record, at)
+        elif record.room is not None and record.room.is_solo:
+            _end_solo_room(record.room, record, at)
+        else:
+            from .services import finish  # services imports this module
+            finish(record.room, record, None, at, finished=False)
+
+
+def _end_solo_room(solo: Room, record: FocusSession, at: datetime) -> None:
+    # A module import at call time: the timer service calls tracking's hooks.
+    from ..rooms import publishing, timer_service
+    from ..rules.timer import TimerError
+    from .services import finish
+
+    try:
+        timer_service.change(solo, at, "end")
+    except (TimerError, timer_service.StaleRoom):
+        # Its timer is already over, or someone is changing it right now: close the record itself.
+        if record.end_time is None and record in db.session:
+            finish(solo, record, _owner(solo, record), at, finished=False)
+        return
+    with publishing.rendering():  # its page, if still open, shows the session as over
+        outbox.queue(publishing.room_topic(solo.id), publishing.timer_html(solo, at))
+
+
+def _owner(room: Room, record: FocusSession):
+    return next((p for p in room.participants if p.user_id == record.user_id), None)
