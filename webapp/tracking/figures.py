@@ -28,7 +28,8 @@ def participant_figures(room: Room, participant: Participant, now: datetime) -> 
     phase ended `now` (outcome.py, the same derivation as at its end); else the last phase's."""
     record = participant.current_session
     figures = {"elapsed_seconds": 0, "active_seconds": 0, "idle_seconds": 0, "away_seconds": 0,
-               "tab_switches": 0, "active_share": None, "focus_score": None, "available_seconds": None}
+               "tab_switches": 0, "active_share": None, "focus_score": None, "score_so_far": None,
+               "available_seconds": None}
     if record is None:
         return figures
     live = open_record(participant) is record
@@ -44,6 +45,7 @@ def participant_figures(room: Room, participant: Participant, now: datetime) -> 
                    away_seconds=whole.away, tab_switches=tab_switches, active_share=share(whole),
                    available_seconds=available)
     figures["focus_score"] = last_finished_score(room, participant) if live else record.focus_score
+    figures["score_so_far"] = result.breakdown.score if live else record.focus_score
     if live and record.status == "failed":
         figures["status"] = "failed"
     elif live and participant.connections > 0 and mode in (IDLE, AWAY):

@@ -33,7 +33,7 @@ class Outcome:
 
 
 def outcome(room: Room, record: FocusSession, participant: Participant | None, at: datetime, *,
-            left_ms: int, server_down: bool = False) -> Outcome:
+            left_ms: int, finished: bool = True, server_down: bool = False) -> Outcome:
     """The record as it stands if its phase ends at `at` with `left_ms` of the phase's countdown
     unused (0 at the deadline). With `server_down` the server stopped watching before `at`: the
     person is judged by their presence when it last did, and the time after is nobody's."""
@@ -51,7 +51,7 @@ def outcome(room: Room, record: FocusSession, participant: Participant | None, a
     breakdown = focus_score(elapsed_seconds=whole.elapsed, active_seconds=whole.active,
                             idle_seconds=whole.idle, tab_switches=stopped.tab_switches,
                             target_seconds=record.target_seconds or 0, available_seconds=int(available))
-    status = "failed" if record.status == "failed" else "abandoned" if left else "completed"
+    status = end_status(record, left=left, finished=finished)
     return Outcome(folded, stopped, whole, round(available * MS), breakdown, status, rewound)
 
 
@@ -60,6 +60,15 @@ def live_outcome(room: Room, record: FocusSession, participant: Participant | No
     at = within_phase(room, now)
     return outcome(room, record, participant, at, left_ms=phase_left_ms(room, at) or 0,
                    server_down=missed_deadline(room, now))
+
+
+def end_status(record: FocusSession, *, left: bool, finished: bool) -> str:
+    """Strict mode's verdict stands; whoever left before the end abandoned the phase. `finished` (the
+    phase ran to its deadline) is for the focus log's "ended early" rule (rules/session_status.py on
+    branch i-record), which belongs here once both are merged."""
+    if record.status == "failed":
+        return "failed"
+    return "abandoned" if left else "completed"
 
 
 def planned_available_ms(record: FocusSession) -> int:

@@ -23,10 +23,12 @@ from ..models import FocusSession, Room
 from . import outbox
 
 
-def end_running_elsewhere(room: Room, user_id: int, at: datetime) -> None:
-    """End the person's running records other than this room's, at `at`."""
+def end_running_elsewhere(room: Room, user_ids: list[int], at: datetime) -> None:
+    """End these people's running records other than this room's, at `at` (one query for all)."""
+    if not user_ids:
+        return
     others = db.session.execute(
-        select(FocusSession).where(FocusSession.user_id == user_id, FocusSession.status == "running",
+        select(FocusSession).where(FocusSession.user_id.in_(user_ids), FocusSession.status == "running",
                                    FocusSession.end_time.is_(None),
                                    (FocusSession.room_id != room.id) | FocusSession.room_id.is_(None))
         .order_by(FocusSession.id)).scalars().all()

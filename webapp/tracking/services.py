@@ -140,12 +140,14 @@ def _resume(room: Room, participant: Participant, record: FocusSession, at: date
 
 # --- work phases --------------------------------------------------------------------------------
 
-def open_for(room: Room, participant: Participant, at: datetime) -> FocusSession:
+def open_for(room: Room, participant: Participant, at: datetime, *, elsewhere_ended: bool = False) -> FocusSession:
     """A new record for this participant's part in the running work phase, from `at`.
 
-    One running record per person: whatever else they were focusing on ends first (running_elsewhere.py).
+    One running record per person: whatever else they were focusing on ends first (running_elsewhere.py;
+    `elsewhere_ended` when the caller did that for many people at once).
     """
-    end_running_elsewhere(room, participant.user_id, at)
+    if not elsewhere_ended:
+        end_running_elsewhere(room, [participant.user_id], at)
     target_seconds = room.work_minutes * 60
     left = phase_left_ms(room, at)
     record = FocusSession(
@@ -164,9 +166,10 @@ def open_for(room: Room, participant: Participant, at: datetime) -> FocusSession
 def phase_started(room: Room, at: datetime) -> None:
     for stale in open_records(room):  # a phase end we never heard of: close it where it stands
         finish(room, stale, None, at, finished=False)
-    for participant in room.participants:
-        if participant.connections > 0:
-            open_for(room, participant, at)
+    present = [participant for participant in room.participants if participant.connections > 0]
+    end_running_elsewhere(room, [participant.user_id for participant in present], at)
+    for participant in present:
+        open_for(room, participant, at, elsewhere_ended=True)
 
 
 def phase_ended(room: Room, at: datetime, finished: bool, *, left_ms: int = 0,
@@ -186,7 +189,7 @@ def finish(room: Room, record: FocusSession, participant: Participant | None, at
     score it against the time the person could have focused, give it its status, and end the
     interruptions still open with it (or leave that to the caller, for many records at once).
     See outcome.py for `server_down`."""
-    result = outcome(room, record, participant, at, left_ms=left_ms, server_down=server_down)
+    result = outcome(room, record, participant, at, left_ms=left_ms, finished=finished, server_down=server_down)
     if not finished and result.stopped.elapsed_ms < 1000 and not record.interruptions:
         _discard(record, participant)
         return
