@@ -82,5 +82,6 @@ def tick(now: datetime) -> set[int]:
 def participant_figures(room: Room, participant: Participant, now: datetime) -> dict:
     """What the participant list and the API show beyond the room's own status: may contain
     `status` (idle/away/failed overriding focusing), `elapsed_seconds, active_seconds,
-    idle_seconds, tab_switches, active_share, focus_score`."""
+    idle_seconds, tab_switches, active_share, available_seconds` and `score_so_far` (the running
+    phase's, as if it ended `now`), and `focus_score` (the last finished phase's)."""
     return figures.participant_figures(room, participant, now)

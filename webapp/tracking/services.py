@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
+from ..focus.services import close_open_interruptions
 from ..models import FocusSession, Interruption, Participant, Room, from_epoch_ms
 from ..rules import accounting as rules
-from ..focus.services import close_open_interruptions
 from ..rules.accounting import ACTIVE, Presence
 from .outcome import missed_deadline, outcome, phase_left_ms, within_phase
 from .presence import ms, presence_of, store, threshold_ms
