@@ -116,7 +116,10 @@ def test_a_phase_that_ended_while_the_server_was_down_judges_people_as_they_were
         if person.connections:
             leave(room, person, 2000)
     arrive(room, alice, 2000.2)  # her page reconnects before the first tick: after the phase
+    dave = join(room, factories.make_user("dave"), connections=0)
+    arrive(room, dave, 2000.3)  # and someone new arrives: the phase is over, whatever the room row says
     ticking.tick(at(2000.5))
+    assert record_of(dave) is None
 
     alice_record, bob_record = record_of(alice), record_of(bob)
     assert (alice_record.status, alice_record.end_time) == ("completed", at(600))

@@ -93,8 +93,9 @@ def _is_repeat_activity(room: Room, record: FocusSession, at: datetime) -> bool:
 
 
 def connected(room: Room, participant: Participant, at: datetime) -> None:
-    """First socket open: back in the phase, or a new record when they arrive during one."""
-    if not in_work_phase(room):
+    """First socket open: back in the phase, or a new record when they arrive during one (not in
+    a phase whose deadline passed while the server was down: it is over, the ticker will say so)."""
+    if not in_work_phase(room) or missed_deadline(room, at):
         return
     record = open_record(participant)
     if record is None:
