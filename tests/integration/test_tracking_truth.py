@@ -160,3 +160,17 @@ def test_an_interruption_still_open_when_the_phase_ends_ends_with_it(make_room, 
     interruption = db.session.get(type(interruption), interruption.id)
     assert record.end_time == began + timedelta(seconds=60)
     assert (interruption.end_time, interruption.duration) == (record.end_time, 20)
+
+
+def test_a_solo_timer_whose_page_never_connected_ends_too(make_room, host, member):
+    solo = focus_log.start_solo(member, target_minutes=25, now=utcnow() - timedelta(minutes=1))
+    room = make_room(host, work_minutes=25)
+    presence.connect(room, host.id, utcnow())
+    services.control(room, host, "start", utcnow())
+    services.join(room, member, utcnow())
+    presence.connect(room, member.id, utcnow())
+    (running,) = running_records(member)
+    assert running.room_id == room.id
+    assert db.session.get(Room, solo.id).status == "completed" and focus_log.active_solo_room(member) is None
+    presence.connect(solo, member.id, utcnow())  # the solo tab opens late: nothing starts there
+    assert len(running_records(member)) == 1

@@ -24,40 +24,42 @@ from . import outbox
 
 
 def end_running_elsewhere(room: Room, user_ids: list[int], at: datetime) -> None:
-    """End these people's running records other than this room's, at `at` (one query for all)."""
+    """End these people's running sessions other than this room's, at `at` (two queries for all)."""
     if not user_ids:
         return
-    others = db.session.execute(
-        select(FocusSession).where(FocusSession.user_id.in_(user_ids), FocusSession.status == "running",
-                                   FocusSession.end_time.is_(None),
-                                   (FocusSession.room_id != room.id) | FocusSession.room_id.is_(None))
-        .order_by(FocusSession.id)).scalars().all()
-    for record in others:
+    for solo in _live_solo_rooms(room, user_ids):  # with a record or still waiting for their page
+        _end_solo_room(solo, at)
+    for record in _running_records(room, user_ids):
         if record.room_id is None:
             focus_log.finish(record, at)
-        elif record.room is not None and record.room.is_solo:
-            _end_solo_room(record.room, record, at)
         else:
             from .services import finish  # services imports this module
             finish(record.room, record, None, at, finished=False)
 
 
-def _end_solo_room(solo: Room, record: FocusSession, at: datetime) -> None:
+def _live_solo_rooms(room: Room, user_ids: list[int]) -> list[Room]:
+    return list(db.session.execute(
+        select(Room).where(Room.is_solo.is_(True), Room.host_id.in_(user_ids), Room.id != room.id,
+                           Room.archived_at.is_(None), Room.status.in_(("running", "paused")))
+        .order_by(Room.id)).scalars())
+
+
+def _running_records(room: Room, user_ids: list[int]) -> list[FocusSession]:
+    return list(db.session.execute(
+        select(FocusSession).where(FocusSession.user_id.in_(user_ids), FocusSession.status == "running",
+                                   FocusSession.end_time.is_(None),
+                                   (FocusSession.room_id != room.id) | FocusSession.room_id.is_(None))
+        .order_by(FocusSession.id)).scalars())
+
+
+def _end_solo_room(solo: Room, at: datetime) -> None:
     # A module import at call time: the timer service calls tracking's hooks.
     from ..rooms import publishing, timer_service
     from ..rules.timer import TimerError
-    from .services import finish
 
     try:
         timer_service.change(solo, at, "end")
     except (TimerError, timer_service.StaleRoom):
-        # Its timer is already over, or someone is changing it right now: close the record itself.
-        if record.end_time is None and record in db.session:
-            finish(solo, record, _owner(solo, record), at, finished=False)
-        return
+        return  # over already, or changing right now: a record still running is ended as any other
     with publishing.rendering():  # its page, if still open, shows the session as over
         outbox.queue(publishing.room_topic(solo.id), publishing.timer_html(solo, at))
-
-
-def _owner(room: Room, record: FocusSession):
-    return next((p for p in room.participants if p.user_id == record.user_id), None)
