@@ -7,6 +7,7 @@ from tests.support.tracking import at, join, make_room, record_of
 from webapp.extensions import db
 from webapp.rooms import services, ticking, timer_service
 from webapp.tracking import hooks
+from webapp.tracking import ticking as tracking_ticking
 from webapp.tracking.flood import flood_guard
 
 
@@ -136,3 +137,19 @@ def test_a_phase_the_ticker_ends_on_time_counts_up_to_its_deadline(host):
     ticking.tick(at(60.5))
     record = record_of(alice)
     assert (record.status, record.end_time, record.elapsed_ms, record.active_ms) == ("completed", at(60), 60_000, 15_000)
+
+
+def test_big_rooms_showing_statuses_only_are_not_refreshed_for_figures(host, monkeypatch):
+    from webapp.rooms import views
+    monkeypatch.setattr(views, "FIGURES_IN_LIST_UP_TO", 1)
+    tracking_ticking._drifting_rooms_statement.cache_clear()  # built once, with the limit of the time
+    try:
+        room = timed_room(host, idle_threshold_seconds=15, work_minutes=1)
+        join(room, host)
+        join(room, factories.make_user("bob"))
+        services.control(room, host, "start", at(0))
+        hooks.tick(at(16))
+        db.session.commit()
+        assert hooks.tick(at(20)) == set()
+    finally:
+        tracking_ticking._drifting_rooms_statement.cache_clear()
