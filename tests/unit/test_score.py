@@ -108,3 +108,64 @@ def test_scores_on_a_half_round_up(active, idle, expected):
 def test_penalty_landing_on_a_half_rounds_up():
     # 100 * 1 * 1 - 105 / 30 = 96.5 -> 97
     assert score_of(1000, 1000, 105, 0, 1000).score == 97
+
+
+# --- the time a person could have focused ---------------------------------------------------------
+
+from datetime import datetime, timedelta, timezone  # noqa: E402
+
+from webapp.rules import timer  # noqa: E402
+from webapp.rules.score import available_seconds  # noqa: E402
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+WORK = timer.TimerConfig(work_seconds=1500)
+
+
+def at(seconds):
+    return T0 + timedelta(seconds=seconds)
+
+
+def test_a_phase_the_host_skips_halfway_makes_only_its_first_half_available():
+    running = timer.start(timer.TimerState.initial(WORK), WORK, at(0))
+    joined = timer.remaining_at(running, at(0))
+    available = available_seconds(left_when_joined=joined, left_when_ended=timer.remaining_at(running, at(750)))
+    assert available == 750
+    # 750 s, all active: the whole of what was possible. Against the planned 25 min it read 50.
+    assert score_of(750, 750, 0, 0, 1500).score == 50
+    assert focus_score(elapsed_seconds=750, active_seconds=750, idle_seconds=0, tab_switches=0,
+                       target_seconds=1500, available_seconds=available).score == 100
+
+
+def test_a_late_joiner_is_scored_from_when_they_joined_and_paused_time_is_never_available():
+    running = timer.start(timer.TimerState.initial(WORK), WORK, at(0))
+    joined = timer.remaining_at(running, at(1490))  # ten seconds before the deadline
+    paused = timer.pause(running, at(1495))
+    resumed = timer.resume(paused, at(2000))  # 505 s paused: the countdown stood still
+    _, transitions = timer.advance(resumed, WORK, at(2010))
+    assert transitions[0].at == at(2005)  # its deadline, moved on by the pause
+    left_at_end = timer.remaining_at(resumed, transitions[0].at)
+    available = available_seconds(left_when_joined=joined, left_when_ended=left_at_end)
+    assert available == 10
+    assert focus_score(elapsed_seconds=10, active_seconds=10, idle_seconds=0, tab_switches=0,
+                       target_seconds=1500, available_seconds=available).score == 100
+    assert score_of(10, 10, 0, 0, 1500).score == 1  # what a fully focused late joiner used to read
+
+
+def test_the_servers_own_downtime_is_not_available():
+    assert available_seconds(left_when_joined=1500, left_when_ended=0, unwatched=900) == 600
+    assert available_seconds(left_when_joined=100, left_when_ended=0, unwatched=400) == 0
+
+
+def test_the_formula_is_unchanged_against_the_available_time():
+    # 100 * (300 / 600) * (240 / 300) - (2 * 1 + 60 / 30) = 40 - 4
+    result = focus_score(elapsed_seconds=300, active_seconds=240, idle_seconds=60, tab_switches=1,
+                         target_seconds=1500, available_seconds=600)
+    assert result == ScoreBreakdown(score=36, completion=0.5, activity_ratio=0.8, penalty=4.0)
+
+
+def test_no_available_time_means_no_completion():
+    assert focus_score(elapsed_seconds=0, active_seconds=0, idle_seconds=0, tab_switches=0,
+                       target_seconds=1500, available_seconds=0).completion == 0.0
+    with pytest.raises(ValueError):
+        focus_score(elapsed_seconds=0, active_seconds=0, idle_seconds=0, tab_switches=0,
+                    target_seconds=1500, available_seconds=-1)

@@ -68,6 +68,10 @@ class FocusSession(db.Model):
     idle_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     away_ms: Mapped[int] = mapped_column(BigInteger, default=0)
     tab_switches: Mapped[int] = mapped_column(Integer, default=0)
+    # The part of its work phase this person could focus in (tracking/outcome.py): while the phase
+    # runs, from when they joined to its scheduled end; once ended, to when it really ended. Paused
+    # room time and server downtime are never part of it. NULL on rows without live tracking.
+    available_ms: Mapped[int | None] = mapped_column(BigInteger)
     # The latest away spell that ended (for "What pulled you away?"); cleared once answered.
     last_away_from_ms: Mapped[int | None] = mapped_column(BigInteger)
     last_away_until_ms: Mapped[int | None] = mapped_column(BigInteger)

@@ -144,7 +144,10 @@ def _tell_tracking(room, before, caught_up, after, transitions, action, now) -> 
     """Hooks in the order things happened: deadlines first (at their own moments), then the action."""
     for transition in transitions:
         if transition.ended_phase == WORK:
-            hooks.work_phase_ended(room, transition.at, finished=not transition.skipped)
+            # A skipped phase ends with part of its countdown unused; one at its deadline, with none.
+            unused = timer.remaining_at(caught_up, transition.at) if transition.skipped else 0.0
+            hooks.work_phase_ended(room, transition.at, finished=not transition.skipped,
+                                   unused_seconds=unused, noticed_at=now)
         if transition.started and transition.next_phase == WORK:
             hooks.work_phase_started(room, transition.at)
     if action == "start" and after.phase == WORK:
@@ -154,7 +157,8 @@ def _tell_tracking(room, before, caught_up, after, transitions, action, now) -> 
     elif action == "resume":
         hooks.room_resumed(room, now)
     elif action in ("reset", "end") and _work_active(caught_up):
-        hooks.work_phase_ended(room, now, finished=False)
+        hooks.work_phase_ended(room, now, finished=False, unused_seconds=timer.remaining_at(caught_up, now),
+                               noticed_at=now)
 
 
 def remaining_seconds(room: Room, now: datetime) -> float:

@@ -15,32 +15,37 @@ from ..models import FocusSession, Interruption, Participant, Room, User
 from ..rules import accounting as rules
 from ..rules.accounting import AWAY, IDLE, Seconds
 from ..rules.score import ScoreBreakdown, focus_score
-from .presence import ms, presence_of, threshold_ms
+from .outcome import live_outcome, planned_available_ms
+from .presence import presence_of
 from .services import open_record
 
 # The worst status wins when a person's phases are summed up for the session.
 STATUS_ORDER = ("completed", "running", "ended_early", "abandoned", "failed")
 
 
-def live_seconds(room: Room, record: FocusSession, now: datetime) -> tuple[Seconds, str, int]:
-    """Whole-second tallies, live mode and tab switches of a record, folded to `now` if still open."""
-    presence = presence_of(record)
-    if record.end_time is None:
-        presence = rules.fold(presence, ms(now), threshold_ms(room))
-    return rules.seconds(presence), presence.mode, presence.tab_switches
-
-
 def participant_figures(room: Room, participant: Participant, now: datetime) -> dict:
+    """The list's and the API's figures: for a phase going on, what its record would say if the
+    phase ended `now` (outcome.py, the same derivation as at its end); else the last phase's."""
     record = participant.current_session
     figures = {"elapsed_seconds": 0, "active_seconds": 0, "idle_seconds": 0, "away_seconds": 0,
-               "tab_switches": 0, "active_share": None, "focus_score": None}
+               "tab_switches": 0, "active_share": None, "focus_score": None, "score_so_far": None,
+               "available_seconds": None}
     if record is None:
         return figures
-    whole, mode, tab_switches = live_seconds(room, record, now)
-    figures.update(elapsed_seconds=whole.elapsed, active_seconds=whole.active, idle_seconds=whole.idle,
-                   away_seconds=whole.away, tab_switches=tab_switches, active_share=share(whole))
     live = open_record(participant) is record
+    if live:
+        result = live_outcome(room, record, participant, now)
+        whole, mode, tab_switches = result.seconds, result.folded.mode, result.stopped.tab_switches
+        available = result.available_ms // 1000
+    else:
+        presence = presence_of(record)
+        whole, mode, tab_switches = rules.seconds(presence), presence.mode, presence.tab_switches
+        available = planned_available_ms(record) // 1000
+    figures.update(elapsed_seconds=whole.elapsed, active_seconds=whole.active, idle_seconds=whole.idle,
+                   away_seconds=whole.away, tab_switches=tab_switches, active_share=share(whole),
+                   available_seconds=available)
     figures["focus_score"] = last_finished_score(room, participant) if live else record.focus_score
+    figures["score_so_far"] = result.breakdown.score if live else record.focus_score
     if live and record.status == "failed":
         figures["status"] = "failed"
     elif live and participant.connections > 0 and mode in (IDLE, AWAY):
@@ -72,6 +77,7 @@ class Tally:
     away: int = 0
     tab_switches: int = 0
     target: int = 0
+    available: int = 0  # the part of the target each person could have focused in (outcome.py)
     interruptions: int = 0
     statuses: list[str] = field(default_factory=list)
 
@@ -83,6 +89,7 @@ class Tally:
         self.away += whole.away
         self.tab_switches += record.tab_switches
         self.target += record.target_seconds or 0
+        self.available += planned_available_ms(record) // 1000
         self.interruptions += interruptions
         self.statuses.append(record.status)
 
@@ -90,7 +97,7 @@ class Tally:
     def breakdown(self) -> ScoreBreakdown:
         return focus_score(elapsed_seconds=self.elapsed, active_seconds=self.active,
                            idle_seconds=self.idle, tab_switches=self.tab_switches,
-                           target_seconds=self.target)
+                           target_seconds=self.target, available_seconds=self.available)
 
     @property
     def active_share(self) -> float | None:

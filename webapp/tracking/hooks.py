@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import figures, notify, services, ticking
 from .flood import flood_guard
+from .outcome import server_was_down
 
 if TYPE_CHECKING:
     from ..models import Participant, Room
@@ -24,10 +25,15 @@ def work_phase_started(room: Room, at: datetime) -> None:
     services.phase_started(room, at)
 
 
-def work_phase_ended(room: Room, at: datetime, *, finished: bool) -> None:
+def work_phase_ended(room: Room, at: datetime, *, finished: bool, unused_seconds: float = 0.0,
+                     noticed_at: datetime | None = None) -> None:
     """The running work phase ended at `at` (deadline, skip, reset or end). `finished` is True when it
-    ran to its deadline. Fold every open record to `at`, stop it, compute its score and status."""
-    services.phase_ended(room, at, finished)
+    ran to its deadline; `unused_seconds` is what its countdown still held (0 at the deadline);
+    `noticed_at` is when the ticker or the host's action got to it (a deadline noticed long after
+    means the server was down then). Fold every open record to `at`, stop it, compute its score
+    (against the time each person could have focused) and status."""
+    services.phase_ended(room, at, finished, left_ms=round(unused_seconds * 1000),
+                         server_down=noticed_at is not None and server_was_down(at, noticed_at))
     notify.phase_ended(room)
 
 
@@ -76,5 +82,6 @@ def tick(now: datetime) -> set[int]:
 def participant_figures(room: Room, participant: Participant, now: datetime) -> dict:
     """What the participant list and the API show beyond the room's own status: may contain
     `status` (idle/away/failed overriding focusing), `elapsed_seconds, active_seconds,
-    idle_seconds, tab_switches, active_share, focus_score`."""
+    idle_seconds, tab_switches, active_share, available_seconds` and `score_so_far` (the running
+    phase's, as if it ended `now`), and `focus_score` (the last finished phase's)."""
     return figures.participant_figures(room, participant, now)

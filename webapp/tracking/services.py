@@ -12,13 +12,14 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import FocusSession, Participant, Room, from_epoch_ms
+from ..focus.services import close_open_interruptions
+from ..models import FocusSession, Interruption, Participant, Room, from_epoch_ms
 from ..rules import accounting as rules
-from ..rules.accounting import ACTIVE, AWAY, PAUSED, Presence
+from ..rules.accounting import ACTIVE, Presence
 from ..rules.durations import whole_seconds
-from ..rules.session_status import end_status
-from ..rules.score import focus_score
+from .outcome import missed_deadline, outcome, phase_left_ms, within_phase
 from .presence import ms, presence_of, store, threshold_ms
+from .running_elsewhere import end_running_elsewhere
 from .sqlfold import OPEN_STATUSES
 from .strict import close_away_spell
 
@@ -55,18 +56,17 @@ def open_records(room: Room) -> list[FocusSession]:
         .order_by(FocusSession.id)).scalars())
 
 
-def within_phase(room: Room, at: datetime) -> datetime:
-    """An event that arrives after the work phase's deadline, before the ticker has ended the phase,
-    counts at the deadline: nothing after it belongs to the phase (the break is not counted)."""
-    if room.status == "running" and room.phase_ends_at is not None and at > room.phase_ends_at:
-        return room.phase_ends_at
-    return at
-
-
 # --- one row per event --------------------------------------------------------------------------
 
 def apply(room: Room, record: FocusSession, at: datetime, transition: Transition) -> bool:
-    """Fold the row to `at`, apply `transition`, close an away spell it ended. True if the mode changed."""
+    """Fold the row to `at`, apply `transition`, close an away spell it ended. True if the mode changed.
+
+    An event long after a deadline the ticker never acted on comes from after a server outage
+    (a restart counting sockets out, pages reconnecting): it is not part of the phase, and the
+    phase's end will judge the person by how they were before the outage.
+    """
+    if missed_deadline(room, at):
+        return False
     at = within_phase(room, at)
     threshold = threshold_ms(room)
     before = rules.fold(presence_of(record), ms(at), threshold)
@@ -94,8 +94,9 @@ def _is_repeat_activity(room: Room, record: FocusSession, at: datetime) -> bool:
 
 
 def connected(room: Room, participant: Participant, at: datetime) -> None:
-    """First socket open: back in the phase, or a new record when they arrive during one."""
-    if not in_work_phase(room):
+    """First socket open: back in the phase, or a new record when they arrive during one (not in
+    a phase whose deadline passed while the server was down: it is over, the ticker will say so)."""
+    if not in_work_phase(room) or missed_deadline(room, at):
         return
     record = open_record(participant)
     if record is None:
@@ -141,12 +142,21 @@ def _resume(room: Room, participant: Participant, record: FocusSession, at: date
 
 # --- work phases --------------------------------------------------------------------------------
 
-def open_for(room: Room, participant: Participant, at: datetime) -> FocusSession:
-    """A new record for this participant's part in the running work phase, from `at`."""
+def open_for(room: Room, participant: Participant, at: datetime, *, elsewhere_ended: bool = False) -> FocusSession:
+    """A new record for this participant's part in the running work phase, from `at`.
+
+    One running record per person: whatever else they were focusing on ends first (running_elsewhere.py;
+    `elsewhere_ended` when the caller did that for many people at once).
+    """
+    if not elsewhere_ended:
+        end_running_elsewhere(room, [participant.user_id], at)
+    target_seconds = room.work_minutes * 60
+    left = phase_left_ms(room, at)
     record = FocusSession(
         user_id=participant.user_id, room_id=room.id, task_id=participant.task_id,
         source="solo" if room.is_solo else "room", status="running", start_time=at,
-        target_seconds=room.work_minutes * 60, round=room.round)
+        target_seconds=target_seconds, round=room.round,
+        available_ms=target_seconds * 1000 if left is None else left)
     store(record, rules.begin(ms(at)))
     db.session.add(record)
     participant.current_session = record
@@ -158,54 +168,55 @@ def open_for(room: Room, participant: Participant, at: datetime) -> FocusSession
 def phase_started(room: Room, at: datetime) -> None:
     for stale in open_records(room):  # a phase end we never heard of: close it where it stands
         finish(room, stale, None, at, finished=False)
-    for participant in room.participants:
-        if participant.connections > 0:
-            open_for(room, participant, at)
+    present = [participant for participant in room.participants if participant.connections > 0]
+    end_running_elsewhere(room, [participant.user_id for participant in present], at)
+    for participant in present:
+        open_for(room, participant, at, elsewhere_ended=True)
 
 
-def phase_ended(room: Room, at: datetime, finished: bool) -> None:
+def phase_ended(room: Room, at: datetime, finished: bool, *, left_ms: int = 0,
+                server_down: bool = False) -> None:
     people = _participants_by_user(room)
-    for record in open_records(room):
-        finish(room, record, people.get(record.user_id), at, finished=finished)
+    records = open_records(room)
+    for record in records:
+        finish(room, record, people.get(record.user_id), at, finished=finished, left_ms=left_ms,
+               server_down=server_down, close_interruptions=False)
+    end_open_interruptions(records)
 
 
 def finish(room: Room, record: FocusSession, participant: Participant | None, at: datetime,
-           *, finished: bool) -> None:
-    """Close one record at `at`: stop it, score it, give it its status."""
-    left = participant is None or participant.connections <= 0
-    presence = rules.fold(presence_of(record), ms(at), threshold_ms(room))
-    if left and record.status != "failed" and presence.mode == AWAY:
-        presence = _rewind_to_departure(presence)
-    else:
-        close_away_spell(record, presence, rules.stop(presence, presence.counted_until_ms, 0))
-    stopped = rules.stop(presence, presence.counted_until_ms, 0)
-    if not finished and stopped.elapsed_ms < 1000 and not record.interruptions:
+           *, finished: bool, left_ms: int = 0, server_down: bool = False,
+           close_interruptions: bool = True) -> None:
+    """Close one record at `at`, the phase's end (`left_ms` of its countdown unused): stop it,
+    score it against the time the person could have focused, give it its status, and end the
+    interruptions still open with it (or leave that to the caller, for many records at once).
+    See outcome.py for `server_down`."""
+    result = outcome(room, record, participant, at, left_ms=left_ms, finished=finished, server_down=server_down)
+    if not finished and result.stopped.elapsed_ms < 1000 and not record.interruptions:
         _discard(record, participant)
         return
-    store(record, stopped)
-    _score(record, stopped)
-    if record.status != "failed":
-        record.status = end_status(reached=finished, left=left)
-    record.end_time = max(from_epoch_ms(stopped.counted_until_ms), record.start_time)
+    if not result.rewound:
+        close_away_spell(record, result.folded, result.stopped)
+    store(record, result.stopped)
+    record.available_ms = result.available_ms
+    record.focus_score = result.breakdown.score
+    record.status = result.status
+    record.end_time = max(from_epoch_ms(result.stopped.counted_until_ms), record.start_time)
     record.duration_seconds = whole_seconds(record.start_time, record.end_time)
+    if close_interruptions:
+        close_open_interruptions(record)
 
 
-def _rewind_to_departure(p: Presence) -> Presence:
-    """Someone who left and never came back: their record ends when they went away.
-
-    Time counted while away went to elapsed, idle and away alike, so taking it back is exact.
-    """
-    gone = max(0, p.counted_until_ms - p.away_since_ms)
-    return Presence(mode=PAUSED, counted_until_ms=p.away_since_ms, last_activity_ms=p.last_activity_ms,
-                    away_since_ms=None, elapsed_ms=p.elapsed_ms - gone, active_ms=p.active_ms,
-                    idle_ms=p.idle_ms - gone, away_ms=p.away_ms - gone, tab_switches=p.tab_switches)
-
-
-def _score(record: FocusSession, p: Presence) -> None:
-    whole = rules.seconds(p)
-    record.focus_score = focus_score(
-        elapsed_seconds=whole.elapsed, active_seconds=whole.active, idle_seconds=whole.idle,
-        tab_switches=p.tab_switches, target_seconds=record.target_seconds or 0).score
+def end_open_interruptions(records: list[FocusSession]) -> None:
+    """An interruption still open when its phase ends ends with it (one query for the whole room)."""
+    ended = {record.id: record for record in records if record.end_time is not None and record.id is not None}
+    if not ended:
+        return
+    with_open = db.session.execute(
+        select(Interruption.session_id).where(Interruption.session_id.in_(ended), Interruption.end_time.is_(None))
+        .distinct()).scalars()
+    for session_id in list(with_open):
+        close_open_interruptions(ended[session_id])
 
 
 def _discard(record: FocusSession, participant: Participant | None) -> None:
