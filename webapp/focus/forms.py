@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..models import INTERRUPTION_TYPES
+from ..textrules import Visible, line_filter, lines_filter
 from .services import DEFAULT_TARGET_MINUTES, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES, TYPE_LABELS
 from .services.limits import (MAX_DESCRIPTION_LENGTH, MAX_NOTE_LENGTH, MAX_POMODOROS, MAX_TASK_TITLE_LENGTH,
                               MIN_POMODOROS)
@@ -41,13 +42,14 @@ class SessionEntryForm(FlaskForm):
                                     validators=[InputRequired("Give a start time.")])
     end_time = DateTimeLocalField("End", format=LOCAL_FORMAT, validators=[InputRequired("Give an end time.")])
     task_id = _task_field()
-    note = TextAreaField("Note", validators=[Optional(), Length(max=MAX_NOTE_LENGTH)],
+    note = TextAreaField("Note", validators=[Optional(), Length(max=MAX_NOTE_LENGTH)], filters=[lines_filter],
                          render_kw={"rows": 3, "placeholder": "What did you get done?"})
 
 
 class InterruptionEntryForm(FlaskForm):
     type = SelectField("What interrupted you", choices=TYPE_CHOICES, default="unknown")
     description = StringField("Description", validators=[Optional(), Length(max=MAX_DESCRIPTION_LENGTH)],
+                              filters=[line_filter],
                               render_kw={"placeholder": "Optional"})
     start_time = DateTimeLocalField("From", format=LOCAL_FORMAT, validators=[InputRequired("Give a start time.")])
     end_time = DateTimeLocalField("Until", format=LOCAL_FORMAT, validators=[InputRequired("Give an end time.")])
@@ -56,12 +58,13 @@ class InterruptionEntryForm(FlaskForm):
 class InterruptionLabelForm(FlaskForm):
     type = SelectField("What interrupted you", choices=TYPE_CHOICES)
     description = StringField("Description", validators=[Optional(), Length(max=MAX_DESCRIPTION_LENGTH)],
+                              filters=[line_filter],
                               render_kw={"placeholder": "Optional"})
 
 
 class TaskForm(FlaskForm):
-    title = StringField("Task", validators=[DataRequired("Give the task a title."),
-                                            Length(max=MAX_TASK_TITLE_LENGTH)],
+    title = StringField("Task", validators=[DataRequired("Give the task a title."), Visible(),
+                                            Length(max=MAX_TASK_TITLE_LENGTH)], filters=[line_filter],
                         render_kw={"placeholder": "e.g. Write the quarterly report", "autocomplete": "off"})
     estimated_pomodoros = IntegerField(
         "Pomodoros", default=1,
@@ -72,7 +75,7 @@ class TaskForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", validators=[Optional(), Length(max=MAX_TOKEN_NAME_LENGTH)],
+    name = StringField("Token name", validators=[Optional(), Length(max=MAX_TOKEN_NAME_LENGTH)], filters=[line_filter],
                        render_kw={"placeholder": "e.g. My laptop script", "autocomplete": "off"})
 
 

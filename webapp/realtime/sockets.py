@@ -7,7 +7,6 @@ close) therefore happens in order, in the handler's request context.
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from flask import Request
 from simple_websocket import ConnectionClosed
 from simple_websocket.ws import Base
 
+from .. import jsonsafety
 from .frames import Published, SerialWrites
 from .hub import FLUSH, RESYNC, Close, Hub, Subscription
 
@@ -58,8 +58,8 @@ def parse_client_message(raw) -> dict | None:
     if not isinstance(raw, str) or len(raw) > MAX_CLIENT_MESSAGE_BYTES:
         return None
     try:
-        data = json.loads(raw)
-    except ValueError:
+        data = jsonsafety.loads(raw)
+    except ValueError:  # malformed, nested too deeply, a lone surrogate: dropped, the socket stays
         return None
     return data if isinstance(data, dict) else None
 

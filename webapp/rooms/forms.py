@@ -4,6 +4,7 @@ from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH
+from ..textrules import Visible, line_filter
 
 # (default, minimum, maximum)
 WORK_MINUTES = (25, 1, 180)
@@ -31,8 +32,8 @@ def _minutes(label: str, limits: tuple[int, int, int], unit: str = "minutes") ->
 
 class RoomForm(FlaskForm):
     name = StringField("Room name", validators=[
-        DataRequired("Give the room a name."),
-        Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")],
+        DataRequired("Give the room a name."), Visible(),
+        Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")], filters=[line_filter],
         render_kw={"maxlength": NAME_MAX, "placeholder": "Morning writing sprint", "autocomplete": "off"})
     work_minutes = _minutes("Work (minutes)", WORK_MINUTES)
     short_break_minutes = _minutes("Short break (minutes)", SHORT_BREAK_MINUTES)
@@ -91,7 +92,7 @@ class JoinForm(FlaskForm):
     class Meta:
         csrf = False
 
-    code = StringField("Room code", validators=[DataRequired("Enter a room code.")],
+    code = StringField("Room code", validators=[DataRequired("Enter a room code.")], filters=[line_filter],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                   "spellcheck": "false", "maxlength": 12, "placeholder": "K7QM2X"})
 

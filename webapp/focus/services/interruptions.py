@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import INTERRUPTION_TYPES, FocusSession, Interruption, User, utcnow
+from ...textrules import clean_text
 from .errors import Conflict, Problems
 from .limits import CLOCK_SLACK, MAX_DESCRIPTION_LENGTH
 from .sessions import UNSET, owned_row, owned_session
@@ -150,9 +151,10 @@ def check_description(text, problems: Problems) -> str:
     if not isinstance(text, str):
         problems.add("description", "The description must be text.")
         return ""
+    text = clean_text(text)
     if len(text) > MAX_DESCRIPTION_LENGTH:
         problems.add("description", f"Use at most {MAX_DESCRIPTION_LENGTH} characters.")
-    return text.strip()
+    return text
 
 
 def _check_within(session: FocusSession, start: datetime, end: datetime | None, now: datetime,

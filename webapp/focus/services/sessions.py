@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import FocusSession, Room, Task, User, to_epoch_ms, utcnow
+from ...textrules import clean_text
 from .errors import Conflict, NotFound, Problems
 from .limits import CLOCK_SLACK, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
 from .spans import whole_seconds
@@ -214,9 +215,10 @@ def check_note(note, problems: Problems) -> str:
     if not isinstance(note, str):
         problems.add("note", "The note must be text.")
         return ""
+    note = clean_text(note, multiline=True)
     if len(note) > MAX_NOTE_LENGTH:
         problems.add("note", f"Use at most {MAX_NOTE_LENGTH} characters.")
-    return note.strip()
+    return note
 
 
 def check_span(start: datetime | None, end: datetime | None, now: datetime, problems: Problems) -> None:
