@@ -1,10 +1,10 @@
 """Account forms. Validation messages appear next to the field they concern."""
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from ..formbase import HtmlForm
 from ..textrules import Visible, line_filter, lines_filter
 from .passwords import password_problem
 from .timezones import all_timezones, is_valid_timezone
@@ -29,7 +29,7 @@ def _valid_timezone(form, field):
         raise ValidationError("Choose a time zone from the list.")
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(HtmlForm):
     username = StringField("Username", validators=[DataRequired("Choose a username."), _valid_username],
                            filters=[line_filter],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
@@ -47,7 +47,7 @@ class RegisterForm(FlaskForm):
     timezone = HiddenField("Time zone", validators=[Optional(), Length(max=64)], filters=[line_filter])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(HtmlForm):
     login = StringField("Username or email", validators=[DataRequired("Enter your username or email.")],
                         filters=[line_filter],
                         render_kw={"autocomplete": "username", "autocapitalize": "none"})
@@ -56,7 +56,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in")
 
 
-class GuestForm(FlaskForm):
+class GuestForm(HtmlForm):
     display_name = StringField("Your name", validators=[DataRequired("Tell the room what to call you."), Visible(),
                                                         Length(max=50, message="Use at most 50 characters.")],
                                filters=[line_filter],
@@ -64,7 +64,7 @@ class GuestForm(FlaskForm):
     timezone = HiddenField("Time zone", validators=[Optional(), Length(max=64)], filters=[line_filter])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(HtmlForm):
     display_name = StringField("Display name", validators=[DataRequired("Enter a display name."), Visible(),
                                                            Length(max=50, message="Use at most 50 characters.")],
                                filters=[line_filter])
@@ -78,7 +78,7 @@ class ProfileForm(FlaskForm):
         self.timezone.choices = [(name, name.replace("_", " ")) for name in all_timezones()]
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(HtmlForm):
     current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")],
                             render_kw={"autocomplete": "current-password"})
     password = PasswordField("New password", validators=[DataRequired("Choose a new password."),

@@ -1,8 +1,8 @@
 """Room forms. Every setting's default and range lives here once (the model mirrors the defaults)."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..formbase import HtmlForm
 from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH
 from ..textrules import Visible, line_filter
 
@@ -30,7 +30,7 @@ def _minutes(label: str, limits: tuple[int, int, int], unit: str = "minutes") ->
         render_kw={"min": low, "max": high, "inputmode": "numeric"})
 
 
-class RoomForm(FlaskForm):
+class RoomForm(HtmlForm):
     name = StringField("Room name", validators=[
         DataRequired("Give the room a name."), Visible(),
         Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")], filters=[line_filter],
@@ -86,7 +86,7 @@ def code_problem(code: str) -> str | None:
     return None
 
 
-class JoinForm(FlaskForm):
+class JoinForm(HtmlForm):
     """The home page's "join with a code" box: a GET form, so no CSRF token is needed."""
 
     class Meta:
