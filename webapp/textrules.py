@@ -22,21 +22,22 @@ INVISIBLE_EXTRAS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5\u
 NOT_VISIBLE_MESSAGE = "Use at least one visible letter, digit or sign."
 
 
-def _is_control(char: str, keep_newlines: bool) -> bool:
-    code = ord(char)
-    if char == "\n":
-        return not keep_newlines
-    return code < 0x20 or 0x7F <= code <= 0x9F
+def _removal_table(keep_newlines: bool) -> dict[int, None]:
+    removed = [*range(0x00, 0x20), *range(0x7F, 0xA0), *map(ord, BIDI_CONTROLS), *range(0xD800, 0xE000)]
+    return {code: None for code in removed if not (keep_newlines and code == ord("\n"))}
+
+
+_SINGLE_LINE = _removal_table(keep_newlines=False)
+_MULTI_LINE = _removal_table(keep_newlines=True)
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
-    """The text without control characters (newlines kept when `multiline`), bidi controls and
-    lone surrogates; CRLF becomes LF, tabs become spaces; surrounding whitespace is stripped."""
+    """The text without control characters, bidi controls and lone surrogates; tabs (and, on a
+    single line, newlines) become spaces; CRLF becomes LF; surrounding whitespace is stripped."""
     text = value.replace("\r\n", "\n").replace("\t", " ")
-    kept = [char for char in text
-            if not _is_control(char, multiline) and char not in BIDI_CONTROLS
-            and not 0xD800 <= ord(char) <= 0xDFFF]
-    return "".join(kept).strip()
+    if not multiline:
+        text = text.replace("\n", " ")
+    return text.translate(_MULTI_LINE if multiline else _SINGLE_LINE).strip()
 
 
 def is_visible(char: str) -> bool:

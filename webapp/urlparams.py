@@ -6,6 +6,8 @@ in text): a URL that breaks either rule matches no route, so it is a plain 404.
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
@@ -37,6 +39,14 @@ class TextConverter(UnicodeConverter):
         if has_control(value):
             raise ValidationError()
         return super().to_python(value)
+
+
+def is_local_path(target: str) -> bool:
+    """A redirect target on this site: a path, not //host or scheme:, and nothing that could
+    split the Location header (CR/LF) or confuse a browser (other control characters)."""
+    parts = urlsplit(target)
+    return (target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme
+            and not has_control(target) and "\\" not in target)
 
 
 def query_int(args, name: str, default: int, *, low: int, high: int) -> int:

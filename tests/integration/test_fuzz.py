@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
+from werkzeug.security import generate_password_hash
 
 from tests.conftest import AuthActions, build_app, csrf_token_from
 from tests.support import factories, fuzz
+from webapp.accounts import passwords
+from webapp.accounts import services as account_services
 from webapp.api.auth import issue_token
 from webapp.extensions import db
 from webapp.focus import services
@@ -100,7 +104,12 @@ class World:
 
 
 @pytest.fixture
-def world(app, make_room):
+def world(app, make_room, monkeypatch):
+    # scrypt is the point of passwords but not of this test: ~100 logins would cost 10 s.
+    cheap = "pbkdf2:sha256:1"
+    monkeypatch.setattr(account_services, "hash_password", lambda password: generate_password_hash(password, cheap))
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", generate_password_hash("dummy", cheap))
+    monkeypatch.setattr(factories, "_default_hash", generate_password_hash(factories.DEFAULT_PASSWORD, cheap))
     return World(app, make_room)
 
 
@@ -131,7 +140,7 @@ def _fuzz_page(world: World, route: fuzz.Route, forms: dict) -> None:
     client = world.signed if signed_in else world.app.test_client()
     page = response if signed_in else client.get(paths[0])
     _collect_forms(world, page.get_data(as_text=True), paths[0], forms, signed_in)
-    for key in sorted(fuzz.READ_KEYS - {"next"}) + ["next"]:
+    for key in sorted(fuzz.READ_KEYS):
         for value in fuzz.QUERY_VALUES:
             world.check(client.get(paths[0], query_string={key: value}), f"GET {paths[0]} ?{key}={_short(value)}")
     for path in paths[1:]:
@@ -147,7 +156,9 @@ def _collect_forms(world: World, html: str, page_path: str, forms: dict, signed_
             endpoint, _ = adapter.match(form.action.split("?")[0], method="POST")
         except Exception:  # a link to another site, or a GET-only route
             continue
-        forms.setdefault(endpoint, []).append((form, signed_in))
+        known = forms.setdefault(endpoint, [])
+        if all(sorted(form.fields) != sorted(seen.fields) for seen, _ in known):  # base.html's forms recur
+            known.append((form, signed_in))
 
 
 def _fuzz_form_route(world: World, route: fuzz.Route, forms) -> None:
@@ -162,6 +173,7 @@ def _fuzz_form_route(world: World, route: fuzz.Route, forms) -> None:
                 world.check(response, f"POST {paths[0]} {name}={_short(value)}")
                 if response.status_code in (301, 302, 303) and not signed_in:
                     client = _client(world, signed_in)  # signed up or in: start anonymous again
+        _fuzz_query_of_post(world, _client(world, signed_in), paths[0], baseline, signed_in)
         for body, content_type in ((json.dumps(baseline), "application/json"), (b"x=%FF%FE\x00", None),
                                    (fuzz.DEEP, "application/json")):
             client = _client(world, signed_in)
@@ -170,6 +182,17 @@ def _fuzz_form_route(world: World, route: fuzz.Route, forms) -> None:
             world.check(response, f"POST {paths[0]} body {_short(body)}")
         for path in paths[1:]:
             world.check(_post_form(world, client, path, baseline, signed_in), f"POST {path[:80]}")
+
+
+def _fuzz_query_of_post(world: World, client, path: str, baseline: dict, signed_in: bool) -> None:
+    """Query parameters a form's handler reads besides its fields (such as `next`)."""
+    fuzz.READ_KEYS.clear()
+    world.check(_post_form(world, client, path, baseline, signed_in), f"POST {path} baseline")
+    for key in sorted(fuzz.READ_KEYS - set(baseline) - {"csrf_token"}):
+        for value in fuzz.QUERY_VALUES:
+            client = _client(world, signed_in)  # anonymous forms (sign-in, sign-up) start signed out each time
+            response = _post_form(world, client, f"{path}?{urlencode({key: value})}", baseline, signed_in)
+            world.check(response, f"POST {path} ?{key}={_short(value)}")
 
 
 def _fuzzed_fields(baseline: dict, route: fuzz.Route) -> list[str]:

@@ -126,7 +126,9 @@ def parse_page_range(args, zone: ZoneInfo, now: datetime, first_day_of_all=None)
     if raw == "all":
         today = local_today(zone, now)
         first = first_day_of_all() if first_day_of_all else None
-        return InsightRange("all", min(first or today, today), today, zone)
+        # A session stored long ago (even in year 1) must not stretch "all" past the series' bound.
+        earliest = today - timedelta(days=MAX_RANGE_DAYS - 1)
+        return InsightRange("all", max(min(first or today, today), earliest), today, zone)
     try:
         return last_days(parse_days(raw), zone, now)
     except RangeError:

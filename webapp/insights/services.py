@@ -23,7 +23,12 @@ def first_active_day(user: User) -> Callable[[], date | None]:
     """For `range=all`: the local day of the user's first session (one index lookup)."""
     def lookup() -> date | None:
         first = queries.first_session_start(user.id)
-        return first.astimezone(zone_of(user.timezone)).date() if first else None
+        if first is None:
+            return None
+        try:
+            return first.astimezone(zone_of(user.timezone)).date()
+        except OverflowError:  # stored at the very start of the calendar
+            return first.date()
     return lookup
 
 

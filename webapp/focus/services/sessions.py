@@ -15,7 +15,7 @@ from ...extensions import db
 from ...models import FocusSession, Room, Task, User, to_epoch_ms, utcnow
 from ...textrules import clean_text
 from .errors import Conflict, NotFound, Problems
-from .limits import CLOCK_SLACK, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
+from .limits import CLOCK_SLACK, EARLIEST_TIME, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
 from .spans import whole_seconds
 from .tallies import settle_untracked
 
@@ -222,13 +222,17 @@ def check_note(note, problems: Problems) -> str:
 
 
 def check_span(start: datetime | None, end: datetime | None, now: datetime, problems: Problems) -> None:
-    """A finished span: both times, end after start, not in the future, at most MAX_SESSION long."""
+    """A finished span: both times, from EARLIEST_TIME on, end after start, not in the future,
+    at most MAX_SESSION long. The one rule for every path that stores a session's times."""
     if start is None:
         problems.add("start_time", "Give a start time.")
     if end is None:
         problems.add("end_time", "Give an end time.")
     if start is None or end is None:
         return
+    for name, moment in (("start_time", start), ("end_time", end)):
+        if moment < EARLIEST_TIME:
+            problems.add(name, f"Times before {EARLIEST_TIME:%Y-%m-%d} cannot be logged.")
     if start > now + CLOCK_SLACK:
         problems.add("start_time", "The start cannot be in the future.")
     if end <= start:
