@@ -55,7 +55,7 @@ def test_api_refuses_times_before_2000(make_user, bearer):
     response = api.post("/api/v1/sessions", json={"start_time": "0001-01-01T00:00:00Z",
                                                   "end_time": "0001-01-01T01:00:00Z"})
     assert response.status_code == 422
-    assert "2000-01-01" in response.get_json()["fields"]["start_time"]
+    assert "between 2000-01-01 and tomorrow" in response.get_json()["fields"]["start_time"]
     assert db.session.query(FocusSession).count() == 0
 
 
@@ -69,6 +69,16 @@ def test_api_refuses_moving_a_session_before_2000(make_user, bearer):
                       json={"start_time": "1999-12-31T23:30:00Z", "end_time": "1999-12-31T23:59:00Z"})
     assert moved.status_code == 422 and "2000-01-01" in moved.get_json()["fields"]["end_time"]
     assert db.session.get(FocusSession, created.get_json()["id"]).start_time == start
+
+
+def test_api_refuses_interruptions_of_an_old_session_before_2000(make_user, bearer):
+    user = make_user("alice")
+    early = _stored(user, YEAR_1)
+    response = bearer(user).post("/api/v1/interruptions", json={
+        "session_id": early.id, "type": "phone", "start_time": "0001-01-01T00:40:00Z",
+        "end_time": "0001-01-01T00:45:00Z"})
+    assert response.status_code == 422 and "2000-01-01" in response.get_json()["fields"]["start_time"]
+    assert db.session.query(Interruption).count() == 1
 
 
 @pytest.mark.parametrize("start, end", [("0001-01-01T00:00", "0001-01-01T01:00"),

@@ -46,7 +46,8 @@ HOSTILE_BODIES = [
 
 PATH_INTS = ["2" + "0" * 19, str(2**63), str(2**64), "9" * 40, "0", "00", "-1"]
 PATH_TEXT = ["ZZZZZZ", "%00", "a%01b", "%E2%80%AE", "x" * 3000, "..", "%FF"]
-QUERY_VALUES = HOSTILE_TEXT + ["/\x00", "/\\evil.example", "//evil.example", "9" * 30 + "_" + "9" * 25, "-" + "9" * 25 + "_1", "all", "99999999d"]
+QUERY_VALUES = HOSTILE_TEXT + ["/\x00", "/\\evil.example", "//evil.example", "9" * 30 + "_" + "9" * 25,
+                               "-" + "9" * 25 + "_1", "all", "99999999d"]
 
 
 # --- routes ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ...models import INTERRUPTION_TYPES, FocusSession, Interruption, User, utcn
 from ...textrules import clean_text
 from .errors import Conflict, Problems
 from .limits import CLOCK_SLACK, MAX_DESCRIPTION_LENGTH
-from .sessions import UNSET, owned_row, owned_session
+from .sessions import UNSET, check_window, owned_row, owned_session
 from .tallies import settle_untracked
 from .spans import whole_seconds
 
@@ -160,6 +160,7 @@ def check_description(text, problems: Problems) -> str:
 def _check_within(session: FocusSession, start: datetime, end: datetime | None, now: datetime,
                   problems: Problems) -> None:
     """Inside the session: [session start, session end], or [session start, now] while it runs."""
+    check_window(now, problems, start_time=start, end_time=end)
     upper = session.end_time if session.end_time is not None else now + CLOCK_SLACK
     if end is not None and end <= start:
         problems.add("end_time", "The end must be after the start.")

@@ -15,7 +15,8 @@ from ...extensions import db
 from ...models import FocusSession, Room, Task, User, to_epoch_ms, utcnow
 from ...textrules import clean_text
 from .errors import Conflict, NotFound, Problems
-from .limits import CLOCK_SLACK, EARLIEST_TIME, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
+from .limits import (CLOCK_SLACK, EARLIEST_TIME, LATEST_AHEAD, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES,
+                     MIN_TARGET_MINUTES)
 from .spans import whole_seconds
 from .tallies import settle_untracked
 
@@ -230,9 +231,7 @@ def check_span(start: datetime | None, end: datetime | None, now: datetime, prob
         problems.add("end_time", "Give an end time.")
     if start is None or end is None:
         return
-    for name, moment in (("start_time", start), ("end_time", end)):
-        if moment < EARLIEST_TIME:
-            problems.add(name, f"Times before {EARLIEST_TIME:%Y-%m-%d} cannot be logged.")
+    check_window(now, problems, start_time=start, end_time=end)
     if start > now + CLOCK_SLACK:
         problems.add("start_time", "The start cannot be in the future.")
     if end <= start:
@@ -241,6 +240,14 @@ def check_span(start: datetime | None, end: datetime | None, now: datetime, prob
         problems.add("end_time", "The end cannot be in the future.")
     elif end - start > MAX_SESSION:
         problems.add("end_time", f"A session can last at most {MAX_SESSION.total_seconds() / 3600:.0f} hours.")
+
+
+def check_window(now: datetime, problems: Problems, **times: datetime | None) -> None:
+    """Every stored time lies in [EARLIEST_TIME, now + LATEST_AHEAD]: pages, ranges and exports
+    can then rely on it (a year-1 time breaks local-day arithmetic)."""
+    for name, moment in times.items():
+        if moment is not None and not EARLIEST_TIME <= moment <= now + LATEST_AHEAD:
+            problems.add(name, f"Use a time between {EARLIEST_TIME:%Y-%m-%d} and tomorrow.")
 
 
 def ensure_no_overlap(user: User, start: datetime, end: datetime, now: datetime,
