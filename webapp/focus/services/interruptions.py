@@ -160,7 +160,6 @@ def check_description(text, problems: Problems) -> str:
 def _check_within(session: FocusSession, start: datetime, end: datetime | None, now: datetime,
                   problems: Problems) -> None:
     """Inside the session: [session start, session end], or [session start, now] while it runs."""
-    check_window(now, problems, start_time=start, end_time=end)
     upper = session.end_time if session.end_time is not None else now + CLOCK_SLACK
     if end is not None and end <= start:
         problems.add("end_time", "The end must be after the start.")
@@ -170,6 +169,7 @@ def _check_within(session: FocusSession, start: datetime, end: datetime | None, 
         problems.add("end_time", "The interruption must end within its session's time span.")
     if end is None and session.status != "running":
         problems.add("end_time", "Give an end time: the session has ended.")
+    check_window(now, problems, start_time=start, end_time=end)  # sessions stored before the window existed
 
 
 def _ensure_can_open(session: FocusSession) -> None:

@@ -231,7 +231,6 @@ def check_span(start: datetime | None, end: datetime | None, now: datetime, prob
         problems.add("end_time", "Give an end time.")
     if start is None or end is None:
         return
-    check_window(now, problems, start_time=start, end_time=end)
     if start > now + CLOCK_SLACK:
         problems.add("start_time", "The start cannot be in the future.")
     if end <= start:
@@ -240,6 +239,7 @@ def check_span(start: datetime | None, end: datetime | None, now: datetime, prob
         problems.add("end_time", "The end cannot be in the future.")
     elif end - start > MAX_SESSION:
         problems.add("end_time", f"A session can last at most {MAX_SESSION.total_seconds() / 3600:.0f} hours.")
+    check_window(now, problems, start_time=start, end_time=end)  # after the checks with clearer words
 
 
 def check_window(now: datetime, problems: Problems, **times: datetime | None) -> None:
