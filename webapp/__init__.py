@@ -12,7 +12,9 @@ def create_app(config_class: type[Config] = Config, overrides: dict | None = Non
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_class.resolve_secret_key()
 
-    from . import database, extensions, security
+    from . import database, extensions, jsonsafety, security, urlparams
+    jsonsafety.init_app(app)
+    urlparams.init_app(app)  # before any blueprint adds its rules
     database.init_app(app)
     extensions.migrate.init_app(app, extensions.db)
     extensions.csrf.init_app(app)

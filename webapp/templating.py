@@ -37,7 +37,10 @@ def local_time(moment: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     if moment is None:
         return ""
     zone = zone_of(current_user.timezone if current_user.is_authenticated else "UTC")
-    return moment.astimezone(zone).strftime(fmt)
+    try:
+        return moment.astimezone(zone).strftime(fmt)
+    except OverflowError:  # a time stored at the very ends of the calendar: shown in UTC
+        return moment.strftime(fmt)
 
 
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),

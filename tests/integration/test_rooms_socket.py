@@ -153,6 +153,19 @@ def test_a_page_that_missed_a_change_asks_for_everything(server):
     ws.close()
 
 
+def test_hostile_json_messages_are_dropped_and_the_socket_stays(server):
+    host = Person(server, "host")
+    code = host.create_room()
+    ws = host.connect(code)
+    ws.recv()
+    for hostile in ("[" * 3000 + "]" * 3000, '{"type": "control", "action": "\\ud800"}',
+                    '{"type": "activity", "x": "\\udfff"}', '{"type": NaN}', '{"type": ' + "1" * 4000 + "}"):
+        ws.send(hostile)
+    ws.send(json.dumps({"type": "sync"}))
+    wait_for(ws, rf'id="room-{code}-timer"')
+    ws.close()
+
+
 def test_a_control_from_a_non_host_over_the_socket_gets_an_error(server):
     host, guest = Person(server, "host"), Person(server, "guest")
     code = host.create_room()

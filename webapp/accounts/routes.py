@@ -1,12 +1,11 @@
 """Account pages: thin views that parse a form, call a service, and render."""
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db, limiter
 from ..models import User
+from ..urlparams import is_local_path
 from . import bp, services
 from .forms import GuestForm, LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
 from .sessions import (active_login_sessions, current_login_session_id, end_login_session,
@@ -16,10 +15,7 @@ from .sessions import (active_login_sessions, current_login_session_id, end_logi
 def safe_next(default: str = "main.index") -> str:
     """The `next` target if it stays on this site, else the default page."""
     target = request.values.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
-        return target
-    return url_for(default)
+    return target if is_local_path(target) else url_for(default)
 
 
 def _login_limit() -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from ..errors import error_response
 from ..extensions import db
+from ..jsonsafety import UnsafeJSON, body_json
 from ..models import ApiToken, User, utcnow
 from .contract import ApiError
 
@@ -70,7 +71,10 @@ def viewer() -> User | None:
 
 def json_body() -> dict:
     """The request's JSON object, or ApiError 400 when it is missing or malformed."""
-    data = request.get_json(silent=True)
+    try:
+        data = body_json(request)
+    except UnsafeJSON as error:
+        raise ApiError(400, str(error)) from None
     if not isinstance(data, dict):
         raise ApiError(400, "The request body must be a JSON object.")
     return data

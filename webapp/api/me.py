@@ -4,6 +4,7 @@ from flask import g, jsonify
 from ..accounts.timezones import is_valid_timezone
 from ..extensions import db
 from ..models import User
+from ..textrules import NOT_VISIBLE_MESSAGE, clean_name, clean_text
 from . import bp
 from .auth import json_body, token_required
 from .contract import invalid
@@ -26,12 +27,14 @@ def _validated_changes(data: dict) -> dict:
             problems[key] = f"Unknown or read-only field; you can change {' and '.join(EDITABLE)}."
     if "display_name" in data:
         name = data["display_name"]
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or not clean_text(name):
             problems["display_name"] = "Give a display name (text, not empty)."
-        elif len(name.strip()) > DISPLAY_NAME_MAX:
+        elif clean_name(name) is None:
+            problems["display_name"] = NOT_VISIBLE_MESSAGE
+        elif len(clean_name(name)) > DISPLAY_NAME_MAX:
             problems["display_name"] = f"Use at most {DISPLAY_NAME_MAX} characters."
         else:
-            changes["display_name"] = name.strip()
+            changes["display_name"] = clean_name(name)
     if "timezone" in data:
         zone = data["timezone"]
         if not isinstance(zone, str) or not is_valid_timezone(zone):

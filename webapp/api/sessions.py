@@ -44,7 +44,7 @@ def create_session():
     body = Payload(json_body(), ("start_time", "end_time", "note", "task_id"))
     body.require("start_time", "end_time")
     start, end = body.time("start_time"), body.time("end_time")
-    note, task_id = body.text("note"), body.integer("task_id")
+    note, task_id = body.text("note", multiline=True), body.integer("task_id")
     body.check()
     session = services.create_manual(g.api_user, start_time=start, end_time=end, task_id=task_id, note=note)
     return jsonify(session_json(session)), 201
@@ -76,7 +76,7 @@ def update_session(session_id: int):
         body.problems.add("note", "Give at least one of: " + ", ".join(fields) + ".")
     changes = {}
     if body.has("note"):
-        changes["note"] = body.text("note")
+        changes["note"] = body.text("note", multiline=True)
     if body.has("task_id"):
         changes["task_id"] = body.integer("task_id")
     for name in ("start_time", "end_time"):

@@ -27,7 +27,7 @@ def _token_limit() -> str:
 def create_token():
     body = Payload(json_body(), ("login", "password", "name"))
     body.require("login", "password")
-    login, password, name = body.text("login"), body.text("password"), body.text("name")
+    login, password, name = body.text("login"), body.text("password", raw=True), body.text("name")
     body.check()
     user = authenticate(login, password)
     if user is None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from .times import BadTime, day_bounds, day_start, parse_day
+from .times import BadTime, day_bounds, day_end, day_start, parse_day
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# Cursors point at a stored start time, so they lie within what a datetime can hold.
+_MIN_MICROS = (datetime.min.replace(tzinfo=timezone.utc) - _EPOCH) // timedelta(microseconds=1)
+_MAX_MICROS = (datetime.max.replace(tzinfo=timezone.utc) - _EPOCH) // timedelta(microseconds=1)
 
 
 @dataclass
@@ -37,7 +40,7 @@ class HistoryFilter:
             if result.date_from:
                 result.start = day_start(result.date_from, zone_name)
             if result.date_to:
-                result.end = day_start(result.date_to + timedelta(days=1), zone_name)
+                result.end = day_end(result.date_to, zone_name)
         return result
 
     @property
@@ -68,4 +71,6 @@ def parse_cursor(value: str | None) -> tuple[datetime, int] | None:
     micros, _, session_id = value.partition("_")
     if not (micros.lstrip("-").isdigit() and session_id.isdigit()) or len(value) > 40:
         raise ValueError("bad cursor")
+    if not (_MIN_MICROS <= int(micros) <= _MAX_MICROS and int(session_id) < 2**63):
+        raise ValueError("cursor out of range")
     return _EPOCH + timedelta(microseconds=int(micros)), int(session_id)

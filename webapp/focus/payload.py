@@ -6,6 +6,7 @@ from datetime import datetime
 from ..api import bp as api_bp
 from ..errors import error_response
 from ..extensions import db
+from ..textrules import clean_text
 from .services import Invalid, LogError, Problems
 from .times import BadTime, parse_iso
 
@@ -44,12 +45,15 @@ class Payload:
             return None
         return value
 
-    def text(self, name: str) -> str | None:
+    def text(self, name: str, *, multiline: bool = False, raw: bool = False) -> str | None:
+        """A string, cleaned by the text rules (textrules.py) unless `raw` (passwords)."""
         value = self.data.get(name)
         if value is not None and not isinstance(value, str):
             self.problems.add(name, "Give text (a JSON string).")
             return None
-        return value
+        if value is None or raw:
+            return value
+        return clean_text(value, multiline=multiline)
 
     def require(self, *names: str) -> None:
         for name in names:

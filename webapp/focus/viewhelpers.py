@@ -1,11 +1,10 @@
 """Small helpers the focus pages share: fragments for htmx, errors next to fields, safe returns."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import redirect, request, url_for
 from flask_login import current_user
 
+from ..urlparams import is_local_path
 from .services import LogError
 from .times import BadTime, local_to_utc
 
@@ -17,10 +16,7 @@ def is_htmx() -> bool:
 def safe_next(default: str) -> str:
     """`next` if it points to this site, else `default` (a URL)."""
     target = request.values.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
-        return target
-    return default
+    return target if is_local_path(target) else default
 
 
 def back(default_endpoint: str = "focus.history", **values):

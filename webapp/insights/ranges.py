@@ -125,9 +125,10 @@ def parse_range(args, zone: ZoneInfo, now: datetime, first_day_of_all=None, *,
     if raw == "all":
         today = local_today(zone, now)
         first = first_day_of_all() if first_day_of_all else None
-        # A session logged before 1970 must not push the range to where midnight overflows.
+        # A session logged before 1970 (even in year 1) must not stretch "all" past the series' bound.
         first = max(first, EARLIEST_DAY) if first else today
-        return InsightRange("all", min(first, today), today, zone)
+        earliest = today - timedelta(days=MAX_RANGE_DAYS - 1)
+        return InsightRange("all", max(min(first, today), earliest), today, zone)
     return last_days(parse_days(raw), zone, now)
 
 

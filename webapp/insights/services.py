@@ -27,8 +27,8 @@ def first_active_day(user: User) -> Callable[[], date | None]:
             return None
         try:
             return first.astimezone(zone_of(user.timezone)).date()
-        except OverflowError:  # logged in year 1, on a day the zone's calendar cannot name
-            return date.min
+        except OverflowError:  # stored at the very start of the calendar
+            return first.date()
     return lookup
 
 

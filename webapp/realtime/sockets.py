@@ -7,7 +7,6 @@ close) therefore happens in order, in the handler's request context.
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from wsproto.events import Request as WSRequest
 from wsproto.extensions import PerMessageDeflate
 from wsproto.utilities import RemoteProtocolError
 
+from .. import jsonsafety
 from .frames import Published, SerialWrites
 from .hub import FLUSH, RESYNC, Close, Hub, Subscription
 
@@ -99,8 +99,8 @@ def parse_client_message(raw) -> dict | None:
     if not isinstance(raw, str) or len(raw) > MAX_CLIENT_MESSAGE_BYTES:
         return None
     try:
-        data = json.loads(raw)
-    except ValueError:
+        data = jsonsafety.loads(raw)
+    except ValueError:  # malformed, nested too deeply, a lone surrogate: dropped, the socket stays
         return None
     return data if isinstance(data, dict) else None
 

@@ -1,9 +1,10 @@
 """Room forms. Every setting's default and range lives here once (the model mirrors the defaults)."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..formbase import HtmlForm
 from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH
+from ..textrules import Visible, line_filter
 
 # (default, minimum, maximum)
 WORK_MINUTES = (25, 1, 180)
@@ -29,10 +30,10 @@ def _minutes(label: str, limits: tuple[int, int, int], unit: str = "minutes") ->
         render_kw={"min": low, "max": high, "inputmode": "numeric"})
 
 
-class RoomForm(FlaskForm):
+class RoomForm(HtmlForm):
     name = StringField("Room name", validators=[
-        DataRequired("Give the room a name."),
-        Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")],
+        DataRequired("Give the room a name."), Visible(),
+        Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")], filters=[line_filter],
         render_kw={"maxlength": NAME_MAX, "placeholder": "Morning writing sprint", "autocomplete": "off"})
     work_minutes = _minutes("Work (minutes)", WORK_MINUTES)
     short_break_minutes = _minutes("Short break (minutes)", SHORT_BREAK_MINUTES)
@@ -85,13 +86,13 @@ def code_problem(code: str) -> str | None:
     return None
 
 
-class JoinForm(FlaskForm):
+class JoinForm(HtmlForm):
     """The home page's "join with a code" box: a GET form, so no CSRF token is needed."""
 
     class Meta:
         csrf = False
 
-    code = StringField("Room code", validators=[DataRequired("Enter a room code.")],
+    code = StringField("Room code", validators=[DataRequired("Enter a room code.")], filters=[line_filter],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                   "spellcheck": "false", "maxlength": 12, "placeholder": "K7QM2X"})
 

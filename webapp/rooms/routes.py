@@ -6,10 +6,13 @@ from flask_login import current_user, login_required
 from ..errors import abort_with
 from ..extensions import db
 from ..models import utcnow
+from ..textrules import clean_text
+from ..urlparams import query_int
 from . import bp, people, publishing, services, views
 from .forms import JoinForm, RoomForm, normalize_code
 
 DIRECTORY_PAGE_SIZE = 12
+MAX_DIRECTORY_PAGE = 10_000  # far past any real listing; keeps the OFFSET within 64 bits
 
 
 def _room_or_404(code: str):
@@ -35,8 +38,8 @@ def _refuse(error: services.RoomError):
 
 @bp.get("/rooms")
 def directory():
-    search = request.args.get("q", "")[:80]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    search = clean_text(request.args.get("q", ""))[:80]
+    page = query_int(request.args, "page", 1, low=1, high=MAX_DIRECTORY_PAGE)
     rows = db.session.execute(services.directory_query(search)
                               .limit(DIRECTORY_PAGE_SIZE + 1).offset((page - 1) * DIRECTORY_PAGE_SIZE)).all()
     now = utcnow()

@@ -1,8 +1,8 @@
 """The host's tracking settings for a room: the idle threshold and strict mode."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from ..formbase import HtmlForm
 from .presence import MAX_GRACE_SECONDS, MAX_IDLE_THRESHOLD_SECONDS, MIN_GRACE_SECONDS, MIN_IDLE_THRESHOLD_SECONDS
 
 
@@ -13,7 +13,7 @@ def _seconds(label: str, low: int, high: int) -> IntegerField:
         render_kw={"min": low, "max": high, "inputmode": "numeric"})
 
 
-class TrackingSettingsForm(FlaskForm):
+class TrackingSettingsForm(HtmlForm):
     idle_threshold_seconds = _seconds("Idle after … seconds without input",
                                       MIN_IDLE_THRESHOLD_SECONDS, MAX_IDLE_THRESHOLD_SECONDS)
     strict_mode = BooleanField("Strict mode: staying away fails the phase")

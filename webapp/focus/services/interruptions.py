@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import INTERRUPTION_TYPES, FocusSession, Interruption, User, utcnow
+from ...textrules import clean_text
 from .errors import Conflict, Problems
 from .limits import CLOCK_SLACK, MAX_DESCRIPTION_LENGTH
-from .sessions import UNSET, owned_row, owned_session
+from .sessions import UNSET, check_window, owned_row, owned_session
 from .tallies import settle_untracked
 from .spans import whole_seconds
 
@@ -150,9 +151,10 @@ def check_description(text, problems: Problems) -> str:
     if not isinstance(text, str):
         problems.add("description", "The description must be text.")
         return ""
+    text = clean_text(text)
     if len(text) > MAX_DESCRIPTION_LENGTH:
         problems.add("description", f"Use at most {MAX_DESCRIPTION_LENGTH} characters.")
-    return text.strip()
+    return text
 
 
 def _check_within(session: FocusSession, start: datetime, end: datetime | None, now: datetime,
@@ -167,6 +169,7 @@ def _check_within(session: FocusSession, start: datetime, end: datetime | None, 
         problems.add("end_time", "The interruption must end within its session's time span.")
     if end is None and session.status != "running":
         problems.add("end_time", "Give an end time: the session has ended.")
+    check_window(now, problems, start_time=start, end_time=end)  # sessions stored before the window existed
 
 
 def _ensure_can_open(session: FocusSession) -> None:

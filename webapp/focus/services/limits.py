@@ -1,5 +1,5 @@
 """The limits of the focus log, in one place (the forms and the API read them from here)."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 DEFAULT_TARGET_MINUTES = 25
 MIN_TARGET_MINUTES = 1
@@ -8,6 +8,10 @@ MAX_TARGET_MINUTES = 180  # as long as a room's work phase may be (rooms/forms.p
 MAX_SESSION = timedelta(hours=24)
 # Clients' clocks run a little ahead; "now" from a script may be up to this far in our future.
 CLOCK_SLACK = timedelta(seconds=60)
+# The window of times that can be stored (every create/update path checks it: check_window).
+# Nothing in a focus log goes back further; older times are typos (0001 for 2001).
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST_AHEAD = timedelta(days=1)
 MAX_NOTE_LENGTH = 2000
 MAX_DESCRIPTION_LENGTH = 500
 MAX_TASK_TITLE_LENGTH = 200

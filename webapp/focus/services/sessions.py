@@ -14,8 +14,10 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import FocusSession, Room, Task, User, to_epoch_ms, utcnow
 from ...rules.session_status import COMPLETED, end_status, reached_target
+from ...textrules import clean_text
 from .errors import Conflict, NotFound, Problems
-from .limits import CLOCK_SLACK, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
+from .limits import (CLOCK_SLACK, EARLIEST_TIME, LATEST_AHEAD, MAX_NOTE_LENGTH, MAX_SESSION, MAX_TARGET_MINUTES,
+                     MIN_TARGET_MINUTES)
 from .spans import whole_seconds
 from .tallies import settle_untracked
 
@@ -215,13 +217,15 @@ def check_note(note, problems: Problems) -> str:
     if not isinstance(note, str):
         problems.add("note", "The note must be text.")
         return ""
+    note = clean_text(note, multiline=True)
     if len(note) > MAX_NOTE_LENGTH:
         problems.add("note", f"Use at most {MAX_NOTE_LENGTH} characters.")
-    return note.strip()
+    return note
 
 
 def check_span(start: datetime | None, end: datetime | None, now: datetime, problems: Problems) -> None:
-    """A finished span: both times, end after start, not in the future, at most MAX_SESSION long."""
+    """A finished span: both times, from EARLIEST_TIME on, end after start, not in the future,
+    at most MAX_SESSION long. The one rule for every path that stores a session's times."""
     if start is None:
         problems.add("start_time", "Give a start time.")
     if end is None:
@@ -236,6 +240,15 @@ def check_span(start: datetime | None, end: datetime | None, now: datetime, prob
         problems.add("end_time", "The end cannot be in the future.")
     elif end - start > MAX_SESSION:
         problems.add("end_time", f"A session can last at most {MAX_SESSION.total_seconds() / 3600:.0f} hours.")
+    check_window(now, problems, start_time=start, end_time=end)  # after the checks with clearer words
+
+
+def check_window(now: datetime, problems: Problems, **times: datetime | None) -> None:
+    """Every stored time lies in [EARLIEST_TIME, now + LATEST_AHEAD]: pages, ranges and exports
+    can then rely on it (a year-1 time breaks local-day arithmetic)."""
+    for name, moment in times.items():
+        if moment is not None and not EARLIEST_TIME <= moment <= now + LATEST_AHEAD:
+            problems.add(name, f"Use a time between {EARLIEST_TIME:%Y-%m-%d} and tomorrow.")
 
 
 def ensure_no_overlap(user: User, start: datetime, end: datetime, now: datetime,

@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 from ...extensions import db
 from ...models import FocusSession, Task, User, utcnow
 from ...rules.session_status import COMPLETED
+from ...textrules import NOT_VISIBLE_MESSAGE, clean_name, clean_text
 from .errors import Problems
 from .limits import MAX_POMODOROS, MAX_TASK_TITLE_LENGTH, MIN_POMODOROS
 from .sessions import UNSET, _is_int, owned_row
@@ -92,12 +93,16 @@ def delete_task(user: User, task_id: int) -> None:
 
 
 def check_title(title, problems: Problems) -> str:
-    if not isinstance(title, str) or not title.strip():
+    if not isinstance(title, str) or not clean_text(title):
         problems.add("title", "Give the task a title.")
         return ""
-    if len(title.strip()) > MAX_TASK_TITLE_LENGTH:
+    title = clean_name(title)
+    if title is None:
+        problems.add("title", NOT_VISIBLE_MESSAGE)
+        return ""
+    if len(title) > MAX_TASK_TITLE_LENGTH:
         problems.add("title", f"Use at most {MAX_TASK_TITLE_LENGTH} characters.")
-    return title.strip()
+    return title
 
 
 def check_pomodoros(value, problems: Problems) -> int:

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from ...api.auth import issue_token
 from ...extensions import db
 from ...models import ApiToken, User, utcnow
+from ...textrules import NOT_VISIBLE_MESSAGE, clean_text, has_visible
 from .errors import NotFound, Problems
 
 MAX_TOKEN_NAME_LENGTH = 60
@@ -22,9 +23,11 @@ def active_tokens(user: User) -> list[ApiToken]:
 def create_token(user: User, name) -> tuple[ApiToken, str]:
     """A new token and its raw value, which is shown once and never stored."""
     problems = Problems()
-    name = (name or "").strip() if isinstance(name, str) or name is None else None
+    name = clean_text(name or "") if isinstance(name, str) or name is None else None
     if name is None:
         problems.add("name", "The name must be text.")
+    elif name and not has_visible(name):
+        problems.add("name", NOT_VISIBLE_MESSAGE)
     elif len(name) > MAX_TOKEN_NAME_LENGTH:
         problems.add("name", f"Use at most {MAX_TOKEN_NAME_LENGTH} characters.")
     problems.raise_if_any()
