@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from ..focus.services.limits import EARLIEST_TIME
+
 PAGE_PRESETS = ("7d", "30d", "90d", "all")
 PAGE_DEFAULT = "30d"
 API_DEFAULT = "7d"
@@ -18,6 +20,7 @@ API_DEFAULT = "7d"
 MAX_RANGE_DAYS = 3660
 # Custom dates stay in a span where every zone's midnight is a representable UTC instant.
 EARLIEST_DAY, LATEST_DAY = date(1970, 1, 1), date(2999, 12, 31)
+EARLIEST_RECORD_DAY = EARLIEST_TIME.date()
 _DAYS_PATTERN = re.compile(r"^([0-9]{1,9})d$")
 
 
@@ -125,10 +128,10 @@ def parse_range(args, zone: ZoneInfo, now: datetime, first_day_of_all=None, *,
     if raw == "all":
         today = local_today(zone, now)
         first = first_day_of_all() if first_day_of_all else None
-        # A session logged before 1970 (even in year 1) must not stretch "all" past the series' bound.
-        first = max(first, EARLIEST_DAY) if first else today
-        earliest = today - timedelta(days=MAX_RANGE_DAYS - 1)
-        return InsightRange("all", max(min(first, today), earliest), today, zone)
+        # Nothing before the focus log's time window is accepted any more; an older row (even one
+        # logged in year 1 before the window existed) must not stretch "all" back to it.
+        first = max(first, EARLIEST_RECORD_DAY) if first else today
+        return InsightRange("all", min(first, today), today, zone)
     return last_days(parse_days(raw), zone, now)
 
 
