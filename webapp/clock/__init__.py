@@ -27,11 +27,13 @@ from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from .. import lifecycle
 from ..extensions import db
 from ..gc_pacing import FullCollections
+from ..models import Room
 from .locks import ADVISORY_KEY, RedisLease, TickerLock, make_lock
 
 __all__ = ["ADVISORY_KEY", "RedisLease", "Ticker", "TickerLock", "make_lock", "start_ticker"]
@@ -58,7 +60,7 @@ class Ticker:
 
     def start(self) -> None:
         if self.lock.acquire():
-            self._count_everyone_out()
+            self._in_context(self._count_out_dead_processes, datetime.now(timezone.utc))
         else:
             log.warning("another process holds the ticker lock; this one stands by (no ticks)")
         self.collections.take_over()
@@ -103,6 +105,7 @@ class Ticker:
                 db.session.rollback()
             finally:
                 db.session.remove()
+        self._in_context(self._count_out_dead_processes, now)
         took = time.monotonic() - started
         if took > SLOW_TICK_SECONDS:
             steps = ", ".join(f"{step} {seconds * 1000:.0f}" for step, seconds in (result.timings if result else {}).items())
@@ -110,16 +113,26 @@ class Ticker:
                         took * 1000, now.isoformat(), steps or "failed")
         return True
 
-    def _count_everyone_out(self) -> None:
-        """Sockets counted before this process started died with their process (a crash, a
-        restart): count everyone out now, before this process serves its first socket. (Done
-        at the first tick instead, it also counted out whoever connected before that tick.)"""
+    def _count_out_dead_processes(self, now: datetime) -> None:
+        """Sockets of web processes that stopped heartbeating died with them (a crash, kill -9,
+        a lost host): count their people out, and nobody else (see rooms/liveness.py)."""
+        from ..rooms import presence, publishing
+        try:
+            changed = presence.count_out_dead_processes(now)
+        except (OperationalError, ProgrammingError):  # no tables yet: nobody to count out
+            db.session.rollback()
+            return
+        rooms = db.session.execute(select(Room).where(Room.id.in_(changed), Room.archived_at.is_(None))).scalars()
+        for room in list(rooms) if changed else ():
+            publishing.participants_changed(room, now)
+        db.session.rollback()
+
+    def _in_context(self, job, *args) -> None:
         with self.app.app_context():
             try:
-                from ..rooms import presence
-                presence.reset_all(datetime.now(timezone.utc))
-            except (OperationalError, ProgrammingError):  # no tables yet: nobody to count out
-                log.info("presence not reset: the database has no schema yet")
+                job(*args)
+            except Exception:
+                log.exception("%s failed", job.__name__)
                 db.session.rollback()
             finally:
                 db.session.remove()

@@ -251,6 +251,15 @@ class LocalHub(Hub):
             subscription.deliver(close)
         return len(everyone)
 
+    def reconnect_all(self) -> int:
+        """Ask every local connection to close with 1012 (the page reconnects at once) while
+        new connections stay welcome; returns how many were asked."""
+        with self._lock:
+            everyone = {s for members in self._by_topic.values() for s in members}
+        for subscription in everyone:
+            subscription.deliver(Close(GOING_AWAY_CODE, "Reconnect"))
+        return len(everyone)
+
     def subscriber_count(self, topic: str | None = None) -> int:
         with self._lock:
             if topic is not None:
