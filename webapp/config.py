@@ -50,6 +50,7 @@ class Config:
     # Creating API tokens with a password: same budget as logins unless set.
     API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT") or None
 
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None  # unset: /metrics for loopback only
     SOCK_SERVER_OPTIONS = {"ping_interval": 25}
     # The ticker (phases, time updates) runs inside the web process unless disabled,
     # e.g. when a separate clock process owns it.

@@ -33,6 +33,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from .. import lifecycle
 from ..extensions import db
 from ..gc_pacing import FullCollections
+from ..metrics import TICK_SECONDS
 from ..models import Room
 from .locks import ADVISORY_KEY, RedisLease, TickerLock, make_lock
 
@@ -107,6 +108,7 @@ class Ticker:
                 db.session.remove()
         self._in_context(self._count_out_dead_processes, now)
         took = time.monotonic() - started
+        TICK_SECONDS.observe(took)
         if took > SLOW_TICK_SECONDS:
             steps = ", ".join(f"{step} {seconds * 1000:.0f}" for step, seconds in (result.timings if result else {}).items())
             log.warning("slow tick: %.0f ms for %s (ticks are 1 s apart; ms per step: %s)",

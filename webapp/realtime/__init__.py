@@ -14,6 +14,7 @@ import time
 
 from flask import Flask, current_app
 
+from ..metrics import MESSAGES_PUBLISHED
 from .hub import GOING_AWAY_CODE, RESYNC, Close, Hub, LocalHub, Subscription
 
 __all__ = ["Close", "GOING_AWAY_CODE", "Hub", "LocalHub", "RESYNC", "Subscription",
@@ -48,6 +49,7 @@ def get_hub(app: Flask | None = None) -> Hub:
 
 
 def publish(topic: str, message: str, app: Flask | None = None, key: str | None = None) -> int:
+    MESSAGES_PUBLISHED.inc()
     return get_hub(app).publish(topic, message, key)
 
 

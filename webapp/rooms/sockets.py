@@ -15,6 +15,7 @@ from flask_login import current_user
 from .. import realtime
 from ..errors import error_response
 from ..extensions import db, sock
+from ..metrics import OPEN_SOCKETS
 from ..models import utcnow
 from ..realtime.sockets import origin_allowed, serve
 from ..tracking import hooks
@@ -56,6 +57,7 @@ def socket(ws, code: str):
         if socket_id is None:  # no longer a participant since the admission: nothing to serve
             return
         liveness.current().start()  # this process serves sockets: it heartbeats from now on
+        OPEN_SOCKETS.inc()
         _publish_presence(room_code, connected_at)
         db.session.close()  # hold no database connection while the socket idles
         serve(ws, hub, subscription,
@@ -64,6 +66,7 @@ def socket(ws, code: str):
     finally:
         hub.unsubscribe(subscription)
         if socket_id is not None:
+            OPEN_SOCKETS.dec()
             _disconnect(room_code, user_id, socket_id)
 
 
