@@ -50,6 +50,8 @@ class Config:
     # Creating API tokens with a password: same budget as logins unless set.
     API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT") or None
 
+    # A web process not heard from for this long is taken for dead and its sockets counted out.
+    PRESENCE_EXPIRY_SECONDS = float(os.environ.get("PRESENCE_EXPIRY_SECONDS", "5"))
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None  # unset: /metrics for loopback only
     SOCK_SERVER_OPTIONS = {"ping_interval": 25}
     # The ticker (phases, time updates) runs inside the web process unless disabled,
