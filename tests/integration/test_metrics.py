@@ -143,7 +143,7 @@ def wait_until_serving(base: str, seconds: float = 40) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            urllib.request.urlopen(f"{base}/login", timeout=2).read()
+            urllib.request.urlopen(f"{base}/health", timeout=10).read()
             return
         except OSError:
             if time.monotonic() > deadline:

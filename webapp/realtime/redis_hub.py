@@ -53,6 +53,7 @@ class RedisHub(LocalHub):
         self._start_lock = threading.Lock()
         self._stopped = threading.Event()
         self.published = 0
+        self.failed = 0  # publishes Redis did not take
         self.resyncs = 0  # how many times the local subscriptions were asked to re-send everything
         self.listening = threading.Event()  # set while subscribed (tests wait on it)
 
@@ -67,6 +68,7 @@ class RedisHub(LocalHub):
         try:
             receivers = self._publisher.publish(self.channel, _encode(topic, key, message))
         except redis.RedisError as error:
+            self.failed += 1
             log.warning("could not publish to %s through Redis: %s", topic, error)
             return 0
         self.published += 1
