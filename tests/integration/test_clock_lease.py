@@ -53,7 +53,9 @@ def test_a_standby_takes_over_within_three_seconds_of_the_leaders_death(lease_ke
         assert leader.keep() and not standby.keep()
     died = time.monotonic()  # the leader stops renewing, as after kill -9
     took_over = keep_until(standby, 5)
-    assert took_over is not None and took_over - died <= 3.1
+    # The lease runs 3 s from the last renewal (just before `died`: the worst case); the standby
+    # polls every 0.1 s. A little slack for a loaded machine.
+    assert took_over is not None and took_over - died <= 3.4
     assert not leader.held  # its own clock says the lease is gone before Redis frees it
     assert not leader.keep()  # and it cannot renew what another clock holds
     standby.release()

@@ -9,18 +9,14 @@ import os
 import re
 import time
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 import redis
 import websocket
 from sqlalchemy import func, select, update
 
-from tests.conftest import POSTGRES_URL, build_app
 from tests.integration.test_rooms_socket import Person
-from tests.support.cluster import start_clock, start_web
-from tests.support.redis_server import clean, require_redis, unique_prefix
-from webapp import realtime
+from tests.support.cluster import scale_cluster, wait
 from webapp.extensions import db
 from webapp.models import FocusSession, Participant, Room, utcnow
 from webapp.rooms import services
@@ -31,43 +27,8 @@ STAMP = re.compile(r'data-server-now-ms="(\d+)"')
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    if not POSTGRES_URL:
-        if os.environ.get("CI") == "true":
-            pytest.fail("the scale tests need PostgreSQL under CI: set TEST_DATABASE_URL")
-        pytest.skip("the scale tests need PostgreSQL: set TEST_DATABASE_URL")
-    redis_url, prefix = require_redis(), unique_prefix()
-    # The test process shares the database and the channel: its requests publish like a web process.
-    app = build_app("postgresql", REDIS_URL=redis_url, REDIS_PREFIX=prefix, LOGIN_RATE_LIMIT="1000 per minute")
-    env = {key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
-    env.update(DATABASE_URL=POSTGRES_URL, REDIS_URL=redis_url, REDIS_PREFIX=prefix, SECRET_KEY=app.config["SECRET_KEY"],
-               PRESENCE_EXPIRY_SECONDS=str(EXPIRY_SECONDS), LOGIN_RATE_LIMIT="1000 per minute")
-    logs = tmp_path_factory.mktemp("cluster")
-    lease = redis.Redis.from_url(redis_url)
-    leader = start_clock("clock-1", env, logs)
-    wait(lambda: lease.get(f"{prefix}:clock:leader"), 30, "the first clock never led")
-    standby = start_clock("clock-2", env, logs)
-    web_a, web_b = start_web("web-a", env, logs), start_web("web-b", env, logs)
-    everything = [leader, standby, web_a, web_b]
-    try:
-        web_a.wait_serving()
-        web_b.wait_serving()
-        yield SimpleNamespace(app=app, prefix=prefix, lease=lease, clocks=[leader, standby], a=web_a, b=web_b,
-                              url=web_a.url, ws_url=web_a.ws_url, state={})
-    finally:
-        for proc in everything:
-            proc.stop()
-        realtime.get_hub(app).close()
-        clean(prefix)
-
-
-def wait(condition, seconds, message):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(message)
+    with scale_cluster(tmp_path_factory.mktemp("cluster"), presence_expiry=EXPIRY_SECONDS) as running:
+        yield running
 
 
 def connect(person, web, code):

@@ -12,7 +12,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import redis
+
+from tests.conftest import POSTGRES_URL, build_app
+from tests.support.redis_server import clean, require_redis, unique_prefix
+from webapp import realtime
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,3 +102,48 @@ def start_web(name: str, env: dict, log_dir: Path) -> Proc:
 
 def start_clock(name: str, env: dict, log_dir: Path) -> Proc:
     return Proc(name, [sys.executable, "-m", "webapp.clock"], {**env, "RUN_TICKER": "1"}, log_dir)
+
+
+def wait(condition, seconds, message):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(message)
+
+
+@contextmanager
+def scale_cluster(logs: Path, presence_expiry: float = 5):
+    """Two web processes (a, b), a leading and a standby clock, on PostgreSQL and Redis; the
+    test's own app (`app`) shares the database and the channel, so its requests publish like a
+    web process's. Skips without PostgreSQL or Redis, unless CI=true (then it fails)."""
+    if not POSTGRES_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the scale tests need PostgreSQL under CI: set TEST_DATABASE_URL")
+        pytest.skip("the scale tests need PostgreSQL: set TEST_DATABASE_URL")
+    redis_url, prefix = require_redis(), unique_prefix()
+    app = build_app("postgresql", REDIS_URL=redis_url, REDIS_PREFIX=prefix, LOGIN_RATE_LIMIT="1000 per minute",
+                    SIGNUP_RATE_LIMIT="1000 per minute")
+    env = {key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
+    env.update(DATABASE_URL=POSTGRES_URL, REDIS_URL=redis_url, REDIS_PREFIX=prefix, SECRET_KEY=app.config["SECRET_KEY"],
+               PRESENCE_EXPIRY_SECONDS=str(presence_expiry), LOGIN_RATE_LIMIT="1000 per minute",
+               SIGNUP_RATE_LIMIT="1000 per minute")
+    lease = redis.Redis.from_url(redis_url)
+    leader = start_clock("clock-1", env, logs)
+    started = [leader]
+    try:
+        wait(lambda: lease.get(f"{prefix}:clock:leader"), 30, "the first clock never led")
+        started.append(start_clock("clock-2", env, logs))  # the standby
+        web_a, web_b = start_web("web-a", env, logs), start_web("web-b", env, logs)
+        started += [web_a, web_b]
+        web_a.wait_serving()
+        web_b.wait_serving()
+        yield SimpleNamespace(app=app, prefix=prefix, lease=lease, clocks=started[:2], a=web_a, b=web_b,
+                              url=web_a.url, ws_url=web_a.ws_url, state={})
+    finally:
+        for proc in started:
+            proc.stop()
+        realtime.get_hub(app).close()
+        clean(prefix)

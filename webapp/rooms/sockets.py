@@ -56,8 +56,8 @@ def socket(ws, code: str):
         socket_id = presence.open_socket(room, user_id, connected_at)[1]
         if socket_id is None:  # no longer a participant since the admission: nothing to serve
             return
-        liveness.current().start()  # this process serves sockets: it heartbeats from now on
         OPEN_SOCKETS.inc()
+        liveness.current().start()  # this process serves sockets: it heartbeats from now on
         _publish_presence(room_code, connected_at)
         db.session.close()  # hold no database connection while the socket idles
         serve(ws, hub, subscription,
