@@ -367,7 +367,8 @@ def main() -> None:
         print(json.dumps(results[kind]), flush=True)
     if set(results) == {"baseline", "redis"}:
         redis_run, base = results["redis"], results["baseline"]
-        print(json.dumps({"clients": args.clients, "redis_p50_ms": redis_run["p50_ms"], "redis_p99_ms": redis_run["p99_ms"],
+        print(json.dumps({"clients": args.clients, "redis_p50_ms": redis_run["p50_ms"],
+                          "redis_p99_ms": redis_run["p99_ms"],
                           "baseline_p99_ms": base["p99_ms"], "lost": redis_run["lost"],
                           "p99_vs_baseline": round(redis_run["p99_ms"] / base["p99_ms"], 2)
                           if redis_run["p99_ms"] and base["p99_ms"] else None,

@@ -89,7 +89,8 @@ def test_a_dropped_pubsub_connection_makes_the_pages_resync(cluster):
     code, guest_ws = cluster.state["code"], cluster.state["guest_ws"]
     worker = cluster.b.pids()[-1]
     admin = redis.Redis.from_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5"))
-    mine = [c for c in admin.client_list(_type="pubsub") if c.get("name", "").startswith(f"{cluster.prefix}-hub-{worker}-")]
+    name = f"{cluster.prefix}-hub-{worker}-"  # web B's listener (see RedisHub.listener_name)
+    mine = [c for c in admin.client_list(_type="pubsub") if c.get("name", "").startswith(name)]
     assert len(mine) == 1
     admin.execute_command("CLIENT", "KILL", "TYPE", "pubsub", "ID", mine[0]["id"])
     whole = until(guest_ws, rf'id="room-{code}-me"', seconds=8)

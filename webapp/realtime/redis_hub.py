@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 
 import redis
 from redis.backoff import ExponentialBackoff
