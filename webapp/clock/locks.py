@@ -156,6 +156,7 @@ class RedisLease:
         self._redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1, socket_keepalive=True)
         self._valid_until = 0.0
         self._renewed_at = 0.0
+        self._complained_at = float("-inf")
 
     @property
     def held(self) -> bool:
@@ -168,7 +169,9 @@ class RedisLease:
         try:
             got = self._redis.set(self.key, self.token, nx=True, px=self.lease_ms)
         except Exception as error:
-            log.warning("clock lease: Redis unreachable (%s)", error)
+            if time.monotonic() - self._complained_at > 30:  # a standby asks ten times a second
+                self._complained_at = time.monotonic()
+                log.warning("clock lease: Redis unreachable (%s)", error)
             return False
         if got:
             self._granted(started)
