@@ -1,10 +1,13 @@
 """gunicorn settings shared by the Procfile's `web` and `make run`."""
 import os
+import shutil
+import tempfile
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
 worker_class = "gevent"
-# One worker: the live rooms hub and the ticker live in this process until the Redis
-# broker and the separate clock process land (see README, "Scaling out").
+# One worker by default (`make run`: hub and ticker in this one process). Several workers, or
+# several hosts, need REDIS_URL (the hub through Redis) and, ideally, the clock process; see
+# README "Running at scale".
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 # Every open WebSocket holds one gevent connection; past this limit new sockets and
 # plain HTTP requests hang, so size it for the rooms we expect (default 1000 is too low).
@@ -13,6 +16,27 @@ timeout = 60
 graceful_timeout = 10
 control_socket_disable = True  # gunicorn 27 otherwise creates ~/.gunicorn/
 accesslog = "-"
+
+# /metrics adds up every worker's figures through files in this directory (prometheus_client's
+# multiprocess mode). Set here, in the master, so every worker inherits it before it imports
+# prometheus_client; one worker needs none.
+if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(tempfile.gettempdir(), f"focusroom-metrics-{bind.rsplit(':', 1)[-1]}")
+
+
+def on_starting(server):
+    # Figures of an earlier run would be added to this one's: start from an empty directory.
+    # (The master records no metrics itself: it never imports the app.)
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(worker.pid)  # its open-socket gauge stops counting
 
 
 def post_worker_init(worker):

@@ -6,6 +6,10 @@ Three runs against a real gunicorn (one gevent worker), each on a fresh SQLite d
   baseline   the bare flask-sock broadcast loop below (one queue per socket, a timestamp a second);
   rooms      Focusroom with the clients in rooms of 4, the ticker inside the web process;
   big room   Focusroom with all clients in one room.
+and, asked for with --runs baseline,redis:
+  redis      rooms of 4 over two web processes (RUN_TICKER=0) and a `python -m webapp.clock`,
+             everything published through Redis (REDIS_URL, default redis://127.0.0.1:6379/5);
+             the clients alternate between the two processes.
 Every client is a real WebSocket over its own TCP connection, read by a thin epoll client (see
 CLIENT_CODE) in a few client processes on the same machine. For each update stamped with a
 scheduled second (data-server-now-ms), the delay is arrival time minus that second; an update a client never receives counts as lost. Server CPU and
@@ -122,17 +126,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(kind: str, port: int, database_url: str | None, log: Path) -> subprocess.Popen:
-    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+def start_server(kind: str, port: int, database_url: str | None, log: Path,
+                 extra_env: dict | None = None) -> subprocess.Popen:
+    venv_gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    gunicorn = str(venv_gunicorn) if venv_gunicorn.exists() else sys.executable + " -m gunicorn"
     if kind == "baseline":
-        command = [gunicorn, "-k", "gevent", "-w", "1", "--worker-connections", "5000", "--bind",
+        command = [*gunicorn.split(), "-k", "gevent", "-w", "1", "--worker-connections", "5000", "--bind",
                    f"127.0.0.1:{port}", "--chdir", str(ROOT / "bench"), "fanout:baseline_app"]
         env = {**os.environ, "FANOUT_BASELINE": "1"}
     else:
-        command = [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
+        command = [*gunicorn.split(), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
                    "wsgi:app"]
         env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, "RUN_TICKER": "1",
-               "WEB_CONCURRENCY": "1", "WORKER_CONNECTIONS": "5000"}
+               "WEB_CONCURRENCY": "1", "WORKER_CONNECTIONS": "5000", **(extra_env or {})}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(log, "a"), stderr=subprocess.STDOUT,
                                start_new_session=True)
     deadline = time.monotonic() + 20
@@ -146,6 +152,12 @@ def start_server(kind: str, port: int, database_url: str | None, log: Path) -> s
             time.sleep(0.2)
     time.sleep(1.0)
     return process
+
+
+def start_clock(database_url: str, extra_env: dict, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, **extra_env, "RUN_TICKER": "1"}
+    return subprocess.Popen([sys.executable, "-m", "webapp.clock"], cwd=ROOT, env=env, stdout=open(log, "a"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def worker_pid(master: int) -> int:
@@ -270,10 +282,11 @@ print(json.dumps({"lags": lags, "received": [len(r) for r in received], "failed"
 """
 
 
-def measure(kind: str, port: int, targets, seconds: int, processes: int, master: int, settle: float) -> dict:
-    worker = worker_pid(master)
-    rss_idle = rss_kib(worker)
-    urls = [(f"ws://127.0.0.1:{port}{path}", cookie) for path, cookie in targets]
+def measure(kind: str, ports: list[int], targets, seconds: int, processes: int, masters: list[int],
+            settle: float) -> dict:
+    workers = [worker_pid(master) for master in masters]
+    rss_idle = sum(rss_kib(worker) for worker in workers)
+    urls = [(f"ws://127.0.0.1:{ports[n % len(ports)]}{path}", cookie) for n, (path, cookie) in enumerate(targets)]
     shares = [urls[i::processes] for i in range(processes)]
     clients = [subprocess.Popen([sys.executable, "-c", CLIENT_CODE], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, text=True) for _ in shares]
@@ -290,9 +303,9 @@ def measure(kind: str, port: int, targets, seconds: int, processes: int, master:
         client.stdin.write(json.dumps([window_start, window_end]) + "\n")
         client.stdin.close()
     time.sleep(max(0.0, window_start - time.time()))
-    rss_connected, cpu_before = rss_kib(worker), cpu_seconds(worker)
+    rss_connected, cpu_before = sum(rss_kib(w) for w in workers), sum(cpu_seconds(w) for w in workers)
     time.sleep(max(0.0, window_end - time.time()))
-    cpu = cpu_seconds(worker) - cpu_before
+    cpu = sum(cpu_seconds(w) for w in workers) - cpu_before
     results = [json.loads(client.stdout.read() or "{}") for client in clients]
     for client in clients:
         client.wait()
@@ -317,14 +330,22 @@ def run(kind: str, clients: int, seconds: int, processes: int, work: Path, settl
     if kind == "baseline":
         database_url, targets = None, [("/ws", "") for _ in range(clients)]
     else:
-        database_url, targets = prepare_database(directory, clients, 4 if kind == "rooms" else clients)
-    port = free_port()
-    server = start_server(kind, port, database_url, directory / "server.log")
+        database_url, targets = prepare_database(directory, clients, clients if kind == "big room" else 4)
+    extra_env, started = {}, []
+    if kind == "redis":
+        extra_env = {"REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
+                     "REDIS_PREFIX": f"bench-{secrets.token_hex(4)}", "RUN_TICKER": "0"}
+        started.append(start_clock(database_url, extra_env, directory / "clock.log"))
+    ports = [free_port() for _ in range(2 if kind == "redis" else 1)]
     try:
-        return measure(kind, port, targets, seconds, processes, server.pid, settle)
+        servers = [start_server(kind, port, database_url, directory / f"server-{port}.log", extra_env)
+                   for port in ports]
+        started += servers
+        return measure(kind, ports, targets, seconds, processes, [server.pid for server in servers], settle)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in started:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
 
 
 def main() -> None:
@@ -344,7 +365,15 @@ def main() -> None:
     for kind in args.runs.split(","):
         results[kind] = run(kind, args.clients, args.seconds, args.client_processes, work, args.settle)
         print(json.dumps(results[kind]), flush=True)
-    if len(results) < 3:
+    if set(results) == {"baseline", "redis"}:
+        redis_run, base = results["redis"], results["baseline"]
+        print(json.dumps({"clients": args.clients, "redis_p50_ms": redis_run["p50_ms"],
+                          "redis_p99_ms": redis_run["p99_ms"],
+                          "baseline_p99_ms": base["p99_ms"], "lost": redis_run["lost"],
+                          "p99_vs_baseline": round(redis_run["p99_ms"] / base["p99_ms"], 2)
+                          if redis_run["p99_ms"] and base["p99_ms"] else None,
+                          "load_average": os.getloadavg()[0]}))
+    if len(results) < 3 or "redis" in results:
         return
     rooms, big, base = results["rooms"], results["big room"], results["baseline"]
     print(json.dumps({

@@ -25,9 +25,10 @@ def create_app(config_class: type[Config] = Config, overrides: dict | None = Non
     from .accounts import init_app as init_accounts
     init_accounts(app)
 
-    from . import errors, main, templating
+    from . import errors, main, metrics, templating
     templating.init_app(app)
     errors.init_app(app)
+    metrics.init_app(app)
     app.register_blueprint(main.bp)
 
     from .features import register_features

@@ -30,7 +30,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    REDIS_URL = os.environ.get("REDIS_URL")
+    REDIS_URL = os.environ.get("REDIS_URL")  # the live channel across processes, the clock's lease
+    REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "focusroom")  # channel and key names
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -55,6 +56,9 @@ class Config:
     # the pages only ever send small JSON objects.
     WS_MAX_MESSAGE_SIZE = int(os.environ.get("WS_MAX_MESSAGE_SIZE") or 64 * 1024)
     SOCK_SERVER_OPTIONS = {"ping_interval": 25}  # max_message_size comes from WS_MAX_MESSAGE_SIZE
+    # A web process not heard from for this long is taken for dead and its sockets counted out.
+    PRESENCE_EXPIRY_SECONDS = float(os.environ.get("PRESENCE_EXPIRY_SECONDS", "5"))
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None  # unset: /metrics for loopback only
     # The ticker (phases, time updates) runs inside the web process unless disabled,
     # e.g. when a separate clock process owns it.
     RUN_TICKER = os.environ.get("RUN_TICKER", "1") == "1"
@@ -75,4 +79,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None  # tests that need Redis pass it explicitly
     RUN_TICKER = False

@@ -1,8 +1,8 @@
-"""Background services of the web process (the ticker), started and stopped in one place.
+"""Background services (the ticker), started and stopped in one place.
 
-Features register a starter with `on_start`; create_app() runs them when RUN_TICKER is on.
-A separate clock process (Procfile `clock:`) can later run the same starters with the web
-processes' RUN_TICKER turned off.
+Features register a starter with `on_start`; create_app() runs them when RUN_TICKER is on: in
+the web process by default, or in the clock process (`python -m webapp.clock`, Procfile
+`clock:`) with the web processes' RUN_TICKER turned off.
 """
 from collections.abc import Callable
 

@@ -1,4 +1,10 @@
-"""Password rules and hashing (scrypt, memory-hard, via Werkzeug)."""
+"""Password rules and hashing (scrypt, memory-hard, via Werkzeug).
+
+A hash or a check costs about 94 ms of CPU. Under gevent every request and socket of the worker
+shares one thread, so doing it there would freeze them all for that long (a burst of logins, a
+second of frozen rooms). Under gevent it runs in gevent's native thread pool instead: hashlib's
+scrypt releases the GIL, so the event loop goes on meanwhile. Elsewhere it is a direct call.
+"""
 import gzip
 from functools import lru_cache
 from pathlib import Path
@@ -30,15 +36,31 @@ def password_problem(password: str, *, username: str | None = None) -> str | Non
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return off_the_event_loop(generate_password_hash, password, "scrypt")
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         # Spend the same effort as a real check, so timing does not reveal missing accounts.
-        check_password_hash(_DUMMY_HASH, password)
+        off_the_event_loop(check_password_hash, _DUMMY_HASH, password)
         return False
-    return check_password_hash(password_hash, password)
+    return off_the_event_loop(check_password_hash, password_hash, password)
+
+
+def off_the_event_loop(function, *args):
+    """`function(*args)`, in gevent's native thread pool when this process runs under gevent."""
+    if _under_gevent():
+        import gevent
+        return gevent.get_hub().threadpool.apply(function, args)
+    return function(*args)
+
+
+def _under_gevent() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return monkey.is_module_patched("threading")
 
 
 _DUMMY_HASH = generate_password_hash("focusroom-dummy-password", method="scrypt")

@@ -1,11 +1,12 @@
 """All models, imported here so Alembic and the app see one metadata."""
 from .focus import INTERRUPTION_TYPES, FocusSession, Interruption, Task
+from .presence import OpenSocket, WebProcess
 from .room import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, Participant, Room
 from .types import UTCDateTime, from_epoch_ms, to_epoch_ms, utcnow
 from .user import ApiToken, LoginSession, User
 
 __all__ = [
     "ApiToken", "FocusSession", "INTERRUPTION_TYPES", "Interruption", "LoginSession",
-    "Participant", "ROOM_CODE_ALPHABET", "ROOM_CODE_LENGTH", "Room", "Task", "User",
-    "UTCDateTime", "from_epoch_ms", "to_epoch_ms", "utcnow",
+    "OpenSocket", "Participant", "ROOM_CODE_ALPHABET", "ROOM_CODE_LENGTH", "Room", "Task", "User",
+    "UTCDateTime", "WebProcess", "from_epoch_ms", "to_epoch_ms", "utcnow",
 ]

@@ -1,7 +1,9 @@
-"""Live channel: the event hub (in-process now, a broker later) and the WebSocket plumbing.
+"""Live channel: the event hub and the WebSocket plumbing.
 
 Publishers call `publish(topic, html)` after their commit; each socket subscribes to its topics
-through `get_hub()`. The hub knows nothing about the database or the templates.
+through `get_hub()`. The hub knows nothing about the database or the templates. Which hub is
+decided here, once, at start-up: through Redis when REDIS_URL is set (several processes),
+in-process otherwise.
 """
 from __future__ import annotations
 
@@ -12,19 +14,34 @@ import time
 
 from flask import Flask, current_app
 
+from ..metrics import MESSAGES_PUBLISHED
 from .hub import GOING_AWAY_CODE, RESYNC, Close, Hub, LocalHub, Subscription
 
 __all__ = ["Close", "GOING_AWAY_CODE", "Hub", "LocalHub", "RESYNC", "Subscription",
-           "cooperate", "get_hub", "init_app", "publish", "shutdown"]
+           "cooperate", "distributed", "get_hub", "init_app", "make_hub", "publish", "shutdown"]
 
 EXTENSION_KEY = "focusroom_hub"
 
 
 def init_app(app: Flask, hub: Hub | None = None) -> None:
     """Attach one hub to the app (once); under gunicorn, close sockets with 1012 on SIGTERM."""
-    app.extensions.setdefault(EXTENSION_KEY, hub or LocalHub())
+    if EXTENSION_KEY not in app.extensions:
+        app.extensions[EXTENSION_KEY] = hub or make_hub(app.config)
     if "gunicorn.arbiter" in sys.modules:
         _close_sockets_on_signals(app)
+
+
+def make_hub(config) -> Hub:
+    url = config.get("REDIS_URL")
+    if not url:
+        return LocalHub()
+    from .redis_hub import RedisHub
+    return RedisHub(url, prefix=config.get("REDIS_PREFIX", "focusroom"))
+
+
+def distributed(app: Flask | None = None) -> bool:
+    """Do other processes publish to this process's sockets too?"""
+    return type(get_hub(app)) is not LocalHub
 
 
 def get_hub(app: Flask | None = None) -> Hub:
@@ -32,6 +49,7 @@ def get_hub(app: Flask | None = None) -> Hub:
 
 
 def publish(topic: str, message: str, app: Flask | None = None, key: str | None = None) -> int:
+    MESSAGES_PUBLISHED.inc()
     return get_hub(app).publish(topic, message, key)
 
 

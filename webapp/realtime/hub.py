@@ -5,9 +5,9 @@ queue is full, what it had queued is dropped and replaced by a single RESYNC mar
 connection re-sends its whole state instead (the messages are idempotent HTML fragments, so the
 latest full state supersedes everything that was dropped).
 
-`LocalHub` is the in-process implementation (one web process). A Redis implementation can sit
-behind the same `Hub` interface later: its `publish` would PUBLISH to a channel and a listener
-thread would call `_fan_out` for the local subscriptions; nothing else changes.
+`LocalHub` is the in-process implementation (one web process, the default). `RedisHub`
+(redis_hub.py, chosen when REDIS_URL is set) sits behind the same interface: its `publish`
+PUBLISHes, and a listener in every process calls `_fan_out` for the local subscriptions.
 """
 from __future__ import annotations
 
@@ -200,6 +200,10 @@ class Hub(ABC):
     @abstractmethod
     def subscriber_count(self, topic: str | None = None) -> int: ...
 
+    def close(self) -> None:
+        """Release what the hub holds outside the process (a broker connection); the default
+        in-process hub holds nothing."""
+
 
 class LocalHub(Hub):
     """In-process hub: a registry of subscriptions by topic, guarded by one lock."""
@@ -245,6 +249,15 @@ class LocalHub(Hub):
             everyone = {s for members in self._by_topic.values() for s in members}
         for subscription in everyone:
             subscription.deliver(close)
+        return len(everyone)
+
+    def reconnect_all(self) -> int:
+        """Ask every local connection to close with 1012 (the page reconnects at once) while
+        new connections stay welcome; returns how many were asked."""
+        with self._lock:
+            everyone = {s for members in self._by_topic.values() for s in members}
+        for subscription in everyone:
+            subscription.deliver(Close(GOING_AWAY_CODE, "Reconnect"))
         return len(everyone)
 
     def subscriber_count(self, topic: str | None = None) -> int:

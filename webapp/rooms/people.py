@@ -89,7 +89,9 @@ def update_html(room: Room, now: datetime) -> str:
     with state.lock:
         before = state.published.get(room.id)
         state.published[room.id] = after
-    if before is None or before.order != after.order or before.total != after.total:
+    # With several processes publishing, this process's last version is not what pages show.
+    if (before is None or before.order != after.order or before.total != after.total
+            or realtime.distributed()):
         return after.section
     changed = [after.items[uid] for uid in after.order if after.items[uid] != before.items[uid]]
     if after.present_html != before.present_html:

@@ -1,9 +1,12 @@
 """Who is in a room right now: open sockets per participant, and the host hand-over.
 
 `Participant.connections` counts open sockets (0 = "left"); it changes with one atomic
-UPDATE ... RETURNING so two tabs opening at once cannot lose a count. `left_at` is the last
-moment the person left; it is kept when they come back, so "present since" is the later of
-`joined_at` and `left_at`.
+UPDATE ... RETURNING so two tabs opening at once cannot lose a count. Each socket it counts has
+an `open_sockets` row naming its web process, written and deleted in the same transaction as the
+count: a socket is counted out exactly once, by its own close or, if its process died, by the
+ticker (see liveness.py), whichever deletes the row. `left_at` is the last moment the person
+left; it is kept when they come back, so "present since" is the later of `joined_at` and
+`left_at`.
 
 A host "leaves" when they press Leave, or when their last socket closed and they have not
 come back within ROOM_HOST_GRACE_SECONDS (default 10 s), so a page reload or a short network
@@ -16,12 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
-from ..models import Participant, Room
+from ..models import OpenSocket, Participant, Room
 from ..tracking import hooks
+from . import liveness
 
 DEFAULT_HOST_GRACE_SECONDS = 10
 
@@ -33,7 +37,11 @@ def host_grace() -> timedelta:
 def _bump(room_id: int, user_id: int, delta: int, now: datetime) -> int | None:
     """Add `delta` to the open-socket count; the new count, or None if no row changed
     (not a participant, or a close that found the count at 0 already)."""
-    statement = update(Participant).where(Participant.room_id == room_id, Participant.user_id == user_id)
+    return _bump_where(delta, now, Participant.room_id == room_id, Participant.user_id == user_id)
+
+
+def _bump_where(delta: int, now: datetime, *where) -> int | None:
+    statement = update(Participant).where(*where)
     if delta < 0:
         statement = statement.where(Participant.connections > 0)
     return db.session.execute(
@@ -43,33 +51,84 @@ def _bump(room_id: int, user_id: int, delta: int, now: datetime) -> int | None:
     ).scalar_one_or_none()
 
 
-def connect(room: Room, user_id: int, now: datetime) -> Participant | None:
-    """Count one more open socket; None if the user is not a participant. Commits."""
+def open_socket(room: Room, user_id: int, now: datetime) -> tuple[Participant | None, int | None]:
+    """Count one more open socket, served by this process; (participant, socket id), or
+    (None, None) if the user is not a participant. Commits."""
     count = _bump(room.id, user_id, +1, now)
     if count is None:
         db.session.rollback()
-        return None
+        return None, None
     participant = _reload(room.id, user_id)
+    me = liveness.current()
+    me.register(now)
+    socket = OpenSocket(process_id=me.process_id, participant_id=participant.id, opened_at=now)
+    db.session.add(socket)
     if count == 1:
         hooks.participant_connected(room, participant, now)
     room.last_active_at = now
     db.session.commit()
-    return participant
+    me.registered = True
+    return participant, socket.id
+
+
+def connect(room: Room, user_id: int, now: datetime) -> Participant | None:
+    """open_socket() without the socket id."""
+    return open_socket(room, user_id, now)[0]
+
+
+def close_socket(room: Room, user_id: int, socket_id: int | None, now: datetime) -> tuple[Participant | None, bool]:
+    """Count one socket less. Returns the participant and whether that was their last. A
+    socket already counted out (its process was taken for dead) changes nothing. Commits."""
+    if socket_id is None or not _delete_socket(socket_id):
+        db.session.rollback()
+        return _find(room.id, user_id), False
+    count = _bump(room.id, user_id, -1, now)
+    return _counted_out(room, user_id, count, now)
 
 
 def disconnect(room: Room, user_id: int, now: datetime) -> tuple[Participant | None, bool]:
-    """Count one socket less. Returns the participant and whether that was their last. Commits."""
-    count = _bump(room.id, user_id, -1, now)
-    if count is None:
-        db.session.rollback()
-        return _find(room.id, user_id), False
+    """close_socket() for one of this process's sockets of the user in the room."""
+    socket_id = db.session.execute(
+        select(OpenSocket.id).join(Participant, Participant.id == OpenSocket.participant_id)
+        .where(Participant.room_id == room.id, Participant.user_id == user_id,
+               OpenSocket.process_id == liveness.current().process_id)
+        .order_by(OpenSocket.id.desc()).limit(1)).scalar_one_or_none()
+    return close_socket(room, user_id, socket_id, now)
+
+
+def count_out_dead_processes(now: datetime) -> set[int]:
+    """Count out the sockets of processes not seen within the expiry; the ids of the rooms
+    whose lists changed. Commits."""
+    changed = set()
+    for socket_id, participant_id in liveness.dead_sockets(now):
+        if not _delete_socket(socket_id):
+            continue
+        count = _bump_where(-1, now, Participant.id == participant_id)
+        participant = db.session.get(Participant, participant_id)
+        if participant is None:
+            continue
+        _counted_out(participant.room, participant.user_id, count, now, commit=False)
+        changed.add(participant.room_id)
+    liveness.forget_dead_processes(now)
+    db.session.commit()
+    return changed
+
+
+def _delete_socket(socket_id: int) -> bool:
+    return bool(db.session.execute(delete(OpenSocket).where(OpenSocket.id == socket_id)
+                                   .execution_options(synchronize_session=False)).rowcount)
+
+
+def _counted_out(room: Room, user_id: int, count: int | None, now: datetime,
+                 commit: bool = True) -> tuple[Participant | None, bool]:
     participant = _reload(room.id, user_id)
     last = count == 0
     if last:
         participant.left_at = now
         hooks.participant_disconnected(room, participant, now)
     room.last_active_at = now
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return participant, last
 
 
@@ -139,11 +198,13 @@ def rooms_needing_a_host(now: datetime) -> list[Room]:
 
 
 def reset_all(now: datetime) -> int:
-    """After a crash nobody's socket is open any more: count everyone out (tracking is told)."""
+    """Count everyone out, every process's sockets included (tracking is told). Only for a
+    deployment known to have no socket open anywhere; the ticker uses count_out_dead_processes."""
     stale = list(db.session.execute(select(Participant).where(Participant.connections > 0)).scalars())
     for participant in stale:
         participant.connections = 0
         participant.left_at = now
         hooks.participant_disconnected(participant.room, participant, now)
+    db.session.execute(delete(OpenSocket).execution_options(synchronize_session=False))
     db.session.commit()
     return len(stale)

@@ -15,10 +15,11 @@ from flask_login import current_user
 from .. import realtime
 from ..errors import error_response
 from ..extensions import db, sock
+from ..metrics import OPEN_SOCKETS
 from ..models import utcnow
 from ..realtime.sockets import origin_allowed, serve
 from ..tracking import hooks
-from . import bp, presence, publishing, services
+from . import bp, liveness, presence, publishing, services
 
 REPORT_KINDS = ("activity", "hidden", "visible")
 
@@ -49,12 +50,14 @@ def socket(ws, code: str):
     room_id, room_code = room.id, room.code
     hub = realtime.get_hub()
     subscription = hub.subscribe([publishing.room_topic(room_id), publishing.user_topic(room_id, user_id)])
-    connected = False
+    socket_id = None
     try:
         connected_at = utcnow()
-        connected = presence.connect(room, user_id, connected_at) is not None
-        if not connected:  # no longer a participant since the admission: nothing to serve
+        socket_id = presence.open_socket(room, user_id, connected_at)[1]
+        if socket_id is None:  # no longer a participant since the admission: nothing to serve
             return
+        OPEN_SOCKETS.inc()
+        liveness.current().start()  # this process serves sockets: it heartbeats from now on
         _publish_presence(room_code, connected_at)
         db.session.close()  # hold no database connection while the socket idles
         serve(ws, hub, subscription,
@@ -62,8 +65,9 @@ def socket(ws, code: str):
               on_message=lambda data: _on_message(room_code, user_id, data))
     finally:
         hub.unsubscribe(subscription)
-        if connected:
-            _disconnect(room_code, user_id)
+        if socket_id is not None:
+            OPEN_SOCKETS.dec()
+            _disconnect(room_code, user_id, socket_id)
 
 
 def _full_state(code: str, user_id: int) -> str:
@@ -112,11 +116,11 @@ def _publish_presence(code: str, now) -> None:
     publishing.participants_changed(room, now)
 
 
-def _disconnect(code: str, user_id: int) -> None:
+def _disconnect(code: str, user_id: int, socket_id: int) -> None:
     now = utcnow()
     try:
         room = services.find_room(code)
-        participant, last = presence.disconnect(room, user_id, now)
+        participant, last = presence.close_socket(room, user_id, socket_id, now)
         if last:
             if presence.host_grace().total_seconds() <= 0 and room.host_id == user_id:
                 old_host = room.host_id
