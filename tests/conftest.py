@@ -195,7 +195,7 @@ class BearerClient:
 @pytest.fixture
 def bearer(client):
     """bearer(user) -> a BearerClient holding a fresh API token of that user."""
-    from webapp.api.auth import issue_token
+    from webapp.accounts.tokens import issue_token
     return lambda user: BearerClient(client, issue_token(user)[1])
 
 

@@ -31,8 +31,8 @@ def create_app(config_class: type[Config] = Config, overrides: dict | None = Non
     metrics.init_app(app)
     app.register_blueprint(main.bp)
 
-    from .features import register_features
-    register_features(app)
+    from . import wiring
+    wiring.wire(app)
 
     if app.config.get("RUN_TICKER"):
         from . import lifecycle

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,10 +32,15 @@ class WorkPhaseStarted:
 
 @dataclass(frozen=True)
 class WorkPhaseEnded:
-    """The running work phase ended at `at`; `finished` when it ran to its deadline."""
+    """The running work phase ended at `at` (deadline, skip, reset or end); `finished` when it ran
+    to its deadline; `unused_seconds` is what its countdown still held (0 at the deadline);
+    `noticed_at` is when the ticker or the host's action got to it (a deadline noticed long after
+    means the server was down then)."""
     room: Room
     at: datetime
     finished: bool
+    unused_seconds: float = 0.0
+    noticed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,14 @@ class ParticipantPaused:
     participant: Participant
     paused: bool
     at: datetime
+
+
+@dataclass(frozen=True)
+class TickRan:
+    """The ticker advanced every due timer at `now` (same transaction). Listeners do their own
+    set-based per-tick work and add the ids of rooms whose participant list changed."""
+    now: datetime
+    lists_to_publish: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from webapp.api.auth import issue_token
+from webapp.accounts.tokens import issue_token
 from webapp.extensions import db
 from webapp.focus.services.limits import API_LIST_LIMIT, API_MAX_LIST_LIMIT
 from webapp.insights.sample import add_session

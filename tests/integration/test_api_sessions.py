@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from webapp.api.auth import issue_token
+from webapp.accounts.tokens import issue_token
 from webapp.extensions import db
 from webapp.focus import services
 from webapp.models import FocusSession, utcnow

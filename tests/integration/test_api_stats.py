@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from webapp.api.auth import issue_token
+from webapp.accounts.tokens import issue_token
 from webapp.extensions import db
 from webapp.insights.sample import add_session
 from webapp.models import ApiToken, FocusSession, utcnow

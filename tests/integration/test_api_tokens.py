@@ -2,7 +2,7 @@
 import pytest
 
 from tests.conftest import build_app
-from webapp.api.auth import hash_token
+from webapp.accounts.tokens import hash_token
 from webapp.extensions import db
 from webapp.models import ApiToken
 

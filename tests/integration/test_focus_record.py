@@ -12,7 +12,7 @@ from webapp.extensions import db
 from webapp.focus import services
 from webapp.models import FocusSession, Room, utcnow
 from webapp.rooms import timer_service
-from webapp.tracking import hooks
+from tests.support import hooks
 
 
 @pytest.fixture

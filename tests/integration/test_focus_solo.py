@@ -7,7 +7,7 @@ from tests.conftest import csrf_token_from
 from webapp.extensions import db
 from webapp.focus import services
 from webapp.models import FocusSession, Interruption, Room, utcnow
-from webapp.tracking import hooks
+from tests.support import hooks
 
 
 @pytest.fixture

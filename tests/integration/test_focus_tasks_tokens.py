@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.conftest import csrf_token_from
-from webapp.api.auth import hash_token
+from webapp.accounts.tokens import hash_token
 from webapp.extensions import db
 from webapp.focus import services
 from webapp.models import ApiToken, Task
@@ -113,7 +113,7 @@ def test_token_creation_without_htmx_shows_the_token_on_its_own_page(client, ali
 
 
 def test_tokens_of_others_cannot_be_revoked(client, alice, make_user):
-    from webapp.api.auth import issue_token
+    from webapp.accounts.tokens import issue_token
     token, raw = issue_token(make_user("bob"))
     csrf = csrf_token_from(client.get("/settings").get_data(as_text=True))
     assert client.post(f"/settings/tokens/{token.id}/revoke", data={"csrf_token": csrf}).status_code == 404

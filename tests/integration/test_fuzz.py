@@ -19,7 +19,7 @@ from tests.conftest import AuthActions, build_app, csrf_token_from
 from tests.support import factories, fuzz
 from webapp.accounts import passwords
 from webapp.accounts import services as account_services
-from webapp.api.auth import issue_token
+from webapp.accounts.tokens import issue_token
 from webapp.extensions import db, limiter
 from webapp.focus import services
 from webapp.focus.times import utc_to_local

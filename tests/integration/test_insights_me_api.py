@@ -1,7 +1,7 @@
 """GET/PATCH /api/v1/me: the token user's display name and time zone."""
 import pytest
 
-from webapp.api.auth import issue_token
+from webapp.accounts.tokens import issue_token
 from webapp.extensions import db
 from webapp.models import User
 

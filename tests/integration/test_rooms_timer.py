@@ -1,14 +1,15 @@
 """The server-owned timer on Room rows and the tick, with an injected clock (no sleeping)."""
+from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, update
 
-from webapp import realtime
+from webapp import events, realtime
 from webapp.extensions import db
 from webapp.models import Participant, Room
 from webapp.rooms import presence, publishing, services, ticking, timer_service
-from webapp.tracking import hooks
+from webapp.rooms import views as room_views
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -18,20 +19,23 @@ def at(seconds: float) -> datetime:
 
 
 @pytest.fixture
-def calls(monkeypatch):
-    """Every tracking hook the rooms code calls, in order, as (name, at, extra)."""
+def calls(app, monkeypatch):
+    """Every event the rooms code announces, in order, as (name, at, extra)."""
     recorded = []
-
-    def recorder(name):
-        def hook(room, *args, **kwargs):
-            recorded.append((name, args[-1] if args else None, kwargs.get("finished")))
-        return hook
-
-    for name in ("work_phase_started", "work_phase_ended", "room_paused", "room_resumed"):
-        monkeypatch.setattr(hooks, name, recorder(name))
-    monkeypatch.setattr(hooks, "participant_connected", lambda room, p, at: recorded.append(("connected", at, p.user_id)))
-    monkeypatch.setattr(hooks, "participant_disconnected", lambda room, p, at: recorded.append(("disconnected", at, p.user_id)))
+    quiet_listeners(monkeypatch)
+    events.listen(events.WorkPhaseStarted, lambda e: recorded.append(("work_phase_started", e.at, None)))
+    events.listen(events.WorkPhaseEnded, lambda e: recorded.append(("work_phase_ended", e.at, e.finished)))
+    events.listen(events.RoomPaused, lambda e: recorded.append(("room_paused", e.at, None)))
+    events.listen(events.RoomResumed, lambda e: recorded.append(("room_resumed", e.at, None)))
+    events.listen(events.ParticipantConnected, lambda e: recorded.append(("connected", e.at, e.participant.user_id)))
+    events.listen(events.ParticipantDisconnected,
+                  lambda e: recorded.append(("disconnected", e.at, e.participant.user_id)))
     return recorded
+
+
+def quiet_listeners(monkeypatch):
+    """Only this test's listeners hear the rooms' events (tracking's are set aside)."""
+    monkeypatch.setattr(events, "_listeners", defaultdict(list))
 
 
 @pytest.fixture
@@ -242,11 +246,12 @@ def test_a_restart_counts_everyone_out(make_room, host, calls):
 def test_tracking_can_ask_for_a_participant_list_republish(app, make_room, host, monkeypatch):
     room = make_room(host, now=at(0))
     presence.connect(room, host.id, at(0))
-    monkeypatch.setattr(hooks, "tick", lambda now: {room.id})
-    monkeypatch.setattr(hooks, "participant_figures",
-                        lambda room, p, now: {"status": "idle", "elapsed_seconds": 60, "active_seconds": 20,
-                                              "idle_seconds": 40, "tab_switches": 0, "active_share": 0.33,
-                                              "focus_score": None})
+    quiet_listeners(monkeypatch)
+    events.listen(events.TickRan, lambda ran: ran.lists_to_publish.add(room.id))
+    monkeypatch.setattr(room_views, "FIGURE_SOURCES",
+                        [lambda room, p, now: {"status": "idle", "elapsed_seconds": 60, "active_seconds": 20,
+                                               "idle_seconds": 40, "tab_switches": 0, "active_share": 0.33,
+                                               "focus_score": None}])
     listener = realtime.get_hub().subscribe([publishing.room_topic(room.id)])
     ticking.tick(at(1))
     message = listener.get(0)

@@ -8,7 +8,7 @@ import pytest
 from webapp.extensions import db
 from webapp.models import FocusSession, Interruption, utcnow
 from webapp.rooms import presence, services
-from webapp.tracking import hooks
+from tests.support import hooks
 from webapp.tracking.flood import flood_guard
 
 

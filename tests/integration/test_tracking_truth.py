@@ -9,7 +9,7 @@ from webapp.extensions import db
 from webapp.focus import services as focus_log
 from webapp.models import FocusSession, Room, utcnow
 from webapp.rooms import presence, services
-from webapp.tracking import hooks
+from tests.support import hooks
 from webapp.tracking.flood import flood_guard
 
 

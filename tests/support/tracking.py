@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from webapp.extensions import db
 from webapp.models import FocusSession, Participant, Room
-from webapp.tracking import hooks
+from tests.support import hooks
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 _codes = iter(range(10**6))

@@ -75,3 +75,26 @@ def test_what_listeners_queue_is_published_only_after_the_commit(app, listener_c
     db.session.commit()
     assert subscription.get(0) == "<p id=x>after</p>"
     assert outbox.pending() == 0
+
+
+def test_publish_goes_out_at_once_when_nothing_is_pending(app):
+    subscription = get_hub().subscribe(["room:1"])
+    outbox.publish("room:1", "<p id=x>now</p>")
+    assert subscription.get(0) == "<p id=x>now</p>"
+
+
+def test_publish_waits_for_the_commit_of_pending_writes_and_a_rollback_drops_it(app):
+    subscription = get_hub().subscribe(["room:1"])
+    db.session.add(User(display_name="pending"))
+    db.session.flush()
+    outbox.publish("room:1", "<p id=x>rolled back</p>")
+    assert subscription.get(0) is None
+    db.session.rollback()
+    assert subscription.get(0) is None
+    db.session.add(User(display_name="committed"))
+    outbox.publish("room:1", "<p id=x>committed</p>")
+    assert subscription.get(0) is None
+    db.session.commit()
+    assert subscription.get(0) == "<p id=x>committed</p>"
+    outbox.publish("room:1", "<p id=x>after</p>")  # reads since the commit wrote nothing
+    assert subscription.get(0) == "<p id=x>after</p>"

@@ -32,8 +32,9 @@ def test_under_gevent_the_event_loop_keeps_running_while_a_password_is_hashed():
     ok, took, beats, longest_gap = out.stdout.split()
     assert ok == "True"
     # Three scrypt runs take a few hundred ms; the other greenlet ran all along, never stalled
-    # for a whole hash (inline, it would not run at all until the end).
-    assert int(beats) >= 10 and float(longest_gap) < 0.08, out.stdout
+    # for as long as one whole hash (inline, it would not run at all until the end). Relative to
+    # the run's own length, so a loaded machine slows both sides alike.
+    assert int(beats) >= 10 and float(longest_gap) < float(took) / 3, out.stdout
 
 
 def test_without_gevent_it_is_a_direct_call(monkeypatch):

@@ -6,7 +6,7 @@ from tests.support import factories
 from tests.support.tracking import StatementCounter, at, end_work, join, make_room, record_of, start_work
 from webapp.extensions import db
 from webapp.rules.score import focus_score
-from webapp.tracking import hooks
+from tests.support import hooks
 from webapp.tracking.flood import flood_guard
 
 

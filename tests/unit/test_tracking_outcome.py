@@ -6,7 +6,7 @@ from tests.support import factories
 from tests.support.tracking import at, join, make_room, record_of
 from webapp.extensions import db
 from webapp.rooms import services, ticking, timer_service
-from webapp.tracking import hooks
+from tests.support import hooks
 from webapp.tracking import ticking as tracking_ticking
 from webapp.tracking.flood import flood_guard
 

@@ -4,7 +4,8 @@ import pytest
 from tests.support import factories
 from tests.support.tracking import at, end_work, join, make_room, record_of, start_work
 from webapp.extensions import db
-from webapp.tracking import hooks, prompts
+from tests.support import hooks
+from webapp.tracking import prompts
 from webapp.tracking.flood import flood_guard
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..focus import services
-from ..focus.payload import Payload, register_api_errors
+from .payload import Payload
 from ..focus.serialize import interruption_json
 from ..models import Interruption
 from . import bp
@@ -14,7 +14,6 @@ from .auth import json_body, token_required
 from .contract import QueryArgs
 from .pagination import PAGE_PARAMS, beyond, page_document, read_cursor, read_limit
 
-register_api_errors()
 
 FIELDS = ("type", "description", "start_time", "end_time")
 

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from flask import g, jsonify, request
 
 from ..focus import services
-from ..focus.payload import Payload, register_api_errors
+from .payload import Payload
 from ..focus.serialize import session_json
 from ..focus.times import BadTime, day_start, parse_day, parse_iso
 from ..models import Interruption
@@ -14,7 +14,6 @@ from .contract import QueryArgs
 from .interruptions import interruptions_page
 from .pagination import PAGE_PARAMS, page_document, read_cursor, read_limit
 
-register_api_errors()
 
 
 def optional_body() -> dict:

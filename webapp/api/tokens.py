@@ -6,7 +6,7 @@ from ..accounts.services import authenticate
 from ..errors import error_response
 from ..extensions import db, limiter
 from ..focus import services
-from ..focus.payload import Payload, register_api_errors
+from .payload import Payload
 from ..focus.times import iso
 from ..models import ApiToken
 from . import bp
@@ -14,7 +14,6 @@ from .auth import json_body, token_required
 from .contract import QueryArgs
 from .pagination import PAGE_PARAMS, beyond, page_document, read_cursor, read_limit
 
-register_api_errors()
 
 
 def _token_limit() -> str:

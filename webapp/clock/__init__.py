@@ -30,7 +30,6 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from .. import lifecycle
 from ..extensions import db
 from ..gc_pacing import FullCollections
 from ..metrics import TICK_SECONDS
@@ -181,9 +180,9 @@ def _next_whole_second(moment: datetime) -> datetime:
     return _this_second(moment) + timedelta(seconds=1)
 
 
-@lifecycle.on_start
 def start_ticker(app: Flask):
-    """Registered with lifecycle: runs in the web process when RUN_TICKER is on."""
+    """Registered with lifecycle by webapp/wiring.py: runs where RUN_TICKER is on (the web
+    process by default, or the clock process)."""
     ticker = Ticker(app)
     app.extensions["focusroom_ticker"] = ticker
     ticker.start()

@@ -6,10 +6,6 @@ bp = Blueprint("focus", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from ..api import API_MODULES
-    for name in ("sessions", "interruptions", "tokens"):
-        if name not in API_MODULES:
-            API_MODULES.append(name)
     from . import live, room_page, routes, solo_views, task_views, token_views  # noqa: F401  (registers the views)
     token_views.init_settings(app)
     room_page.init_app(app)

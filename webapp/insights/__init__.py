@@ -5,11 +5,7 @@ bp = Blueprint("insights", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from .. import api
     from . import routes  # noqa: F401  (registers the views)
     from .cli import commands
-    for name in ("stats", "me"):
-        if name not in api.API_MODULES:
-            api.API_MODULES.append(name)
     app.register_blueprint(bp)
     app.register_blueprint(commands)

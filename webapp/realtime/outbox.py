@@ -1,8 +1,9 @@
-"""The one way a change reaches browsers: queued in its transaction, published after its commit.
+"""The one way a change reaches browsers: `publish` here, never before the change is committed.
 
-Services and event listeners render what people must see while the change is being made, and
-queue it here; the database session publishes the queue right after the commit that made it
-true. A rollback drops it: nobody hears about something that did not happen.
+Services, event listeners and the ticker call `publish(topic, html)`. When the database session
+holds writes that are not committed yet, the message waits on the session and goes out right
+after the commit that makes it true; a rollback drops it (nobody hears about something that did
+not happen). When nothing is pending (the usual "commit, then publish"), it goes out at once.
 """
 from __future__ import annotations
 
@@ -12,33 +13,50 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 
-_KEY = "focusroom_outbox"
+_QUEUE = "focusroom_outbox"
+_WROTE = "focusroom_wrote"  # the session flushed writes that are not committed yet
+
+
+def publish(topic: str, message: str, key: str | None = None) -> None:
+    """Publish now, or right after the commit of the writes this session holds."""
+    session = db.session()
+    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+        queue(topic, message, key)
+    else:
+        _publish(current_app._get_current_object(), topic, message, key)
 
 
 def queue(topic: str, message: str, key: str | None = None) -> None:
     """Publish `message` on `topic` once the current transaction commits."""
     session = db.session()
-    session.info.setdefault(_KEY, []).append((current_app._get_current_object(), topic, message, key))
+    session.info.setdefault(_QUEUE, []).append((current_app._get_current_object(), topic, message, key))
 
 
 def pending(session: Session | None = None) -> int:
-    return len((session or db.session()).info.get(_KEY, ()))
+    return len((session or db.session()).info.get(_QUEUE, ()))
+
+
+@event.listens_for(Session, "after_flush")
+def _note_writes(session: Session, _context) -> None:
+    session.info[_WROTE] = True
 
 
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
-    for app, topic, message, key in session.info.pop(_KEY, ()):
+    session.info.pop(_WROTE, None)
+    for app, topic, message, key in session.info.pop(_QUEUE, ()):
         _publish(app, topic, message, key)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_after_rollback(session: Session) -> None:
-    session.info.pop(_KEY, None)
+    session.info.pop(_WROTE, None)
+    session.info.pop(_QUEUE, None)
 
 
 def _publish(app: Flask, topic: str, message: str, key: str | None) -> None:
-    from . import publish
+    from . import publish as hub_publish
     try:
-        publish(topic, message, app=app, key=key)
+        hub_publish(topic, message, app=app, key=key)
     except Exception:  # a publish must never undo or break the commit it follows
         app.logger.exception("Could not publish to %s", topic)

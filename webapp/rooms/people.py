@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .. import realtime
 from ..models import Room
+from ..realtime import outbox
 from . import presence, publishing, views
 
 MIN_INTERVAL = 1.0  # seconds between two publications of one room's list...
@@ -105,7 +106,7 @@ def publish(room: Room, now: datetime, note: str | None = None) -> None:
         if note:
             html += publishing.announce_html(room, note)
         if html:
-            realtime.publish(publishing.room_topic(room.id), html)
+            outbox.publish(publishing.room_topic(room.id), html)
 
 
 def _interval(room_id: int) -> float:

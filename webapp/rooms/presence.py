@@ -22,9 +22,9 @@ from flask import current_app
 from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
+from .. import events
 from ..extensions import db
 from ..models import OpenSocket, Participant, Room
-from ..tracking import hooks
 from . import liveness
 
 DEFAULT_HOST_GRACE_SECONDS = 10
@@ -64,7 +64,7 @@ def open_socket(room: Room, user_id: int, now: datetime) -> tuple[Participant | 
     socket = OpenSocket(process_id=me.process_id, participant_id=participant.id, opened_at=now)
     db.session.add(socket)
     if count == 1:
-        hooks.participant_connected(room, participant, now)
+        events.announce(events.ParticipantConnected(room, participant, now))
     room.last_active_at = now
     db.session.commit()
     me.registered = True
@@ -125,7 +125,7 @@ def _counted_out(room: Room, user_id: int, count: int | None, now: datetime,
     last = count == 0
     if last:
         participant.left_at = now
-        hooks.participant_disconnected(room, participant, now)
+        events.announce(events.ParticipantDisconnected(room, participant, now))
     room.last_active_at = now
     if commit:
         db.session.commit()
@@ -204,7 +204,7 @@ def reset_all(now: datetime) -> int:
     for participant in stale:
         participant.connections = 0
         participant.left_at = now
-        hooks.participant_disconnected(participant.room, participant, now)
+        events.announce(events.ParticipantDisconnected(participant.room, participant, now))
     db.session.execute(delete(OpenSocket).execution_options(synchronize_session=False))
     db.session.commit()
     return len(stale)

@@ -3,7 +3,7 @@
 Each fragment's root element has a stable id (`room-<CODE>-timer`, ...), so the htmx ws
 extension swaps it out-of-band wherever it is on the page. Everyone in a room subscribes to
 `room_topic`; the host's controls and a person's own buttons go to their `user_topic`.
-Called only after the commit that made the change.
+Everything but the time goes out through realtime.outbox: after the commit that made it true.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from flask import current_app, has_request_context
 
 from .. import realtime
 from ..models import Participant, Room
+from ..realtime import outbox
 from ..rules.timer import COMPLETED, IDLE, PAUSED, WORK
 from ..templating import format_duration
 from . import people, views
@@ -104,13 +105,14 @@ def publish_timer_change(room: Room, now: datetime, *, announce: bool = True) ->
         parts = [timer_html(room, now), people.update_html(room, now)]
         if announce:
             parts.append(announce_html(room, announcement(room)))
-        realtime.publish(room_topic(room.id), "".join(parts))
+        outbox.publish(room_topic(room.id), "".join(parts))
         if room.host_id is not None:
-            realtime.publish(user_topic(room.id, room.host_id), controls_html(room, room.host_id))
+            outbox.publish(user_topic(room.id, room.host_id), controls_html(room, room.host_id))
 
 
 def publish_time(room_id: int, clock: views.ClockView) -> None:
-    """The once-a-second correction of every screen in a running room."""
+    """The once-a-second correction of every screen in a running room. Not a change to anything
+    (it is derived from the stored deadline), so it skips the outbox's check: the hottest path."""
     realtime.publish(room_topic(room_id), clock_html(clock), key="clock")
 
 
@@ -122,7 +124,7 @@ def participants_changed(room: Room, now: datetime) -> None:
 
 def publish_me(room: Room, participant: Participant) -> None:
     with rendering():
-        realtime.publish(user_topic(room.id, participant.user_id), me_html(room, participant))
+        outbox.publish(user_topic(room.id, participant.user_id), me_html(room, participant))
 
 
 def publish_host_change(room: Room, old_host_id: int | None, now: datetime) -> None:
@@ -130,6 +132,6 @@ def publish_host_change(room: Room, old_host_id: int | None, now: datetime) -> N
     people.publish(room, now, note=f"{new_host} is now the host.")
     with rendering():
         if old_host_id is not None:
-            realtime.publish(user_topic(room.id, old_host_id), controls_html(room, old_host_id))
+            outbox.publish(user_topic(room.id, old_host_id), controls_html(room, old_host_id))
         if room.host_id is not None:
-            realtime.publish(user_topic(room.id, room.host_id), controls_html(room, room.host_id))
+            outbox.publish(user_topic(room.id, room.host_id), controls_html(room, room.host_id))

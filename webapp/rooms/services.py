@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, exists, func, null, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import events
 from ..extensions import db
 from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, Participant, Room, User
 from ..rules.timer import TimerError
-from ..tracking import hooks
 from . import presence, publishing, timer_service
 from .forms import DEFAULT_SETTINGS, normalize_code
 
@@ -191,7 +191,7 @@ def set_personal_pause(room: Room, user: User, paused: bool, now: datetime) -> P
         raise NotAllowed("Join the room first.")
     if participant.is_paused != paused:
         participant.is_paused = paused
-        hooks.participant_paused(room, participant, paused, now)
+        events.announce(events.ParticipantPaused(room, participant, paused, now))
         db.session.commit()
         publishing.participants_changed(room, now)
     publishing.publish_me(room, participant)

@@ -9,6 +9,9 @@ objects: tracking's reports ({"type": "activity"|"hidden"|"visible"}) and host c
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from flask import request
 from flask_login import current_user
 
@@ -16,12 +19,13 @@ from .. import realtime
 from ..errors import error_response
 from ..extensions import db, sock
 from ..metrics import OPEN_SOCKETS
-from ..models import utcnow
+from ..models import Participant, Room, utcnow
 from ..realtime.sockets import origin_allowed, serve
-from ..tracking import hooks
 from . import bp, liveness, presence, publishing, services
 
-REPORT_KINDS = ("activity", "hidden", "visible")
+# Messages other features handle, by their "type" (tracking's activity reports): each handler
+# takes (room, participant, type, now) and commits what it changes. Wired in webapp/wiring.py.
+MESSAGE_HANDLERS: dict[str, Callable[[Room, Participant, str, datetime], object]] = {}
 
 
 @bp.before_request
@@ -87,11 +91,8 @@ def _on_message(code: str, user_id: int, data: dict) -> str | None:
         if me is None:
             return None
         now = utcnow()
-        if kind in REPORT_KINDS:
-            changed = hooks.client_report(room, me, kind, now)
-            db.session.commit()
-            if changed:
-                publishing.participants_changed(room, now)
+        if kind in MESSAGE_HANDLERS:
+            MESSAGE_HANDLERS[kind](room, me, kind, now)
         elif kind == "sync":  # the page saw a newer clock than its timer: send everything
             return publishing.full_state_html(room, me, now)
         elif kind == "control":

@@ -13,11 +13,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
-from .. import realtime
+from .. import events, realtime
 from ..extensions import db
 from ..models import Participant, Room
 from ..rules.timer import COMPLETED, IDLE, PAUSED, RUNNING
-from ..tracking import hooks
 from . import people, presence, publishing, timer_service, views
 
 ARCHIVE_AFTER = timedelta(hours=2)
@@ -55,7 +54,9 @@ def tick(now: datetime) -> TickResult:
         if change.transitions:
             result.advanced.append(room)
     started = result.lap("advance", started)
-    result.lists_to_publish = set(hooks.tick(now) or ())
+    ran = events.TickRan(now)
+    events.announce(ran)
+    result.lists_to_publish = ran.lists_to_publish
     started = result.lap("tracking", started)
     for room in presence.rooms_needing_a_host(now):
         old_host = room.host_id

@@ -3,7 +3,7 @@
 Every change goes through `change()`: catch up with the clock (advance), apply the action,
 claim the row by its `timer_version` (a compare-and-set, so a doubled tick or two hosts
 clicking at once cannot apply the same step twice), write the new state, and call the
-tracking hooks at the exact moments of the events. Nothing here commits.
+domain events (webapp/events.py) at the exact moments of the events. Nothing here commits.
 """
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from .. import events
 from ..extensions import db
 from ..models import Room
 from ..rules import timer
 from ..rules.timer import PAUSED, RUNNING, WORK, TimerConfig, TimerError, TimerState, Transition
-from ..tracking import hooks
 
 ACTIONS = ("start", "pause", "resume", "skip", "reset", "end")
 
@@ -78,7 +78,7 @@ def change(room: Room, now: datetime, action: str | None) -> TimerChange:
     _claim(room)
     _write(room, after)
     _stamp_moments(room, before, after, transitions, action, now)
-    _tell_tracking(room, before, caught_up, after, transitions, action, now)
+    _announce(room, before, caught_up, after, transitions, action, now)
     return TimerChange(room, transitions, action)
 
 
@@ -140,25 +140,25 @@ def _work_active(state: TimerState) -> bool:
     return state.phase == WORK and state.status in (RUNNING, PAUSED)
 
 
-def _tell_tracking(room, before, caught_up, after, transitions, action, now) -> None:
-    """Hooks in the order things happened: deadlines first (at their own moments), then the action."""
+def _announce(room, before, caught_up, after, transitions, action, now) -> None:
+    """Events in the order things happened: deadlines first (at their own moments), then the action."""
     for transition in transitions:
         if transition.ended_phase == WORK:
             # A skipped phase ends with part of its countdown unused; one at its deadline, with none.
             unused = timer.remaining_at(caught_up, transition.at) if transition.skipped else 0.0
-            hooks.work_phase_ended(room, transition.at, finished=not transition.skipped,
-                                   unused_seconds=unused, noticed_at=now)
+            events.announce(events.WorkPhaseEnded(room, transition.at, finished=not transition.skipped,
+                                                       unused_seconds=unused, noticed_at=now))
         if transition.started and transition.next_phase == WORK:
-            hooks.work_phase_started(room, transition.at)
+            events.announce(events.WorkPhaseStarted(room, transition.at))
     if action == "start" and after.phase == WORK:
-        hooks.work_phase_started(room, now)
+        events.announce(events.WorkPhaseStarted(room, now))
     elif action == "pause":
-        hooks.room_paused(room, now)
+        events.announce(events.RoomPaused(room, now))
     elif action == "resume":
-        hooks.room_resumed(room, now)
+        events.announce(events.RoomResumed(room, now))
     elif action in ("reset", "end") and _work_active(caught_up):
-        hooks.work_phase_ended(room, now, finished=False, unused_seconds=timer.remaining_at(caught_up, now),
-                               noticed_at=now)
+        events.announce(events.WorkPhaseEnded(room, now, finished=False,
+                                              unused_seconds=timer.remaining_at(caught_up, now), noticed_at=now))
 
 
 def remaining_seconds(room: Room, now: datetime) -> float:

@@ -6,12 +6,12 @@ before rendering, at one `now`, so the page, the socket push and the API agree.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..models import Participant, Room, to_epoch_ms
 from ..rules.timer import COMPLETED, IDLE, LONG_BREAK, PAUSED, RUNNING, SHORT_BREAK, WORK
-from ..tracking import hooks
 from . import timer_service
 
 PEOPLE_SHOWN = 60
@@ -19,6 +19,9 @@ PEOPLE_SHOWN = 60
 # room that would re-send the whole list to every page each time, so beyond this many people
 # present the list shows statuses only (the API still has the figures).
 FIGURES_IN_LIST_UP_TO = 50
+# What other features add to a person's row beyond the room's own status: tracking's figures
+# (`status` idle/away/failed, seconds, shares, scores). Wired in webapp/wiring.py.
+FIGURE_SOURCES: list[Callable[[Room, Participant, datetime], dict]] = []
 PHASE_LABELS = {WORK: "Work", SHORT_BREAK: "Short break", LONG_BREAK: "Long break"}
 STATUS_LABELS = {
     "waiting": "waiting", "focusing": "focusing", "on_break": "on break", "paused": "paused",
@@ -124,7 +127,9 @@ def own_status(room: Room, participant: Participant) -> str:
 
 
 def participant_view(room: Room, participant: Participant, now: datetime) -> ParticipantView:
-    figures = dict(hooks.participant_figures(room, participant, now) or {})
+    figures: dict = {}
+    for source in FIGURE_SOURCES:
+        figures.update(source(room, participant, now) or {})
     status = own_status(room, participant)
     tracked = figures.pop("status", None)
     # Tracking's status wins, except that a closed page reads "left" (the word for

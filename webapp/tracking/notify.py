@@ -1,4 +1,4 @@
-"""What tracking tells people over the room socket, queued until the caller's commit (outbox.py).
+"""What tracking tells people over the room socket, queued until the caller's commit (realtime.outbox).
 
 - to the person who just came back in a strict room: "What pulled you away?" (or that they failed);
 - to each person at the end of a work phase: their short summary, score and why.
@@ -12,9 +12,9 @@ from datetime import datetime
 from flask import render_template
 
 from ..models import Participant, Room
-# A module import, not names: rooms.publishing imports the hooks that import this module.
+from ..realtime import outbox
 from ..rooms import publishing
-from . import figures, outbox
+from . import figures
 from .presence import ms
 from .prompts import prompt_for
 from .services import open_record

@@ -8,16 +8,16 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_limiter.util import get_remote_address
 
-from .. import realtime
 from ..errors import abort_with
 from ..extensions import db, limiter
 from ..models import utcnow
+from ..realtime import outbox
 from ..rooms import publishing
 from ..rooms import services as rooms
-from . import bp, figures, hooks, prompts, settings
+from . import bp, figures, prompts, reports, settings
+from .reports import REPORT_KINDS
 from .forms import TrackingSettingsForm
 
-REPORT_KINDS = ("activity", "hidden", "visible")
 # A page beacons only when its socket is down: a few reports a minute. More is a flood.
 REPORT_LIMIT = "30 per minute"
 
@@ -46,11 +46,7 @@ def report(code: str):
     kind = request.form.get("type", "")
     if kind not in REPORT_KINDS:
         abort_with(400, "A report is one of: " + ", ".join(REPORT_KINDS) + ".")
-    now = utcnow()
-    changed = hooks.client_report(room, me, kind, now)
-    db.session.commit()
-    if changed:
-        publishing.participants_changed(room, now)
+    reports.receive(room, me, kind, utcnow())
     return "", 204
 
 
@@ -81,7 +77,7 @@ def change_settings(code: str):
     settings.change(room, idle_threshold_seconds=form.idle_threshold_seconds.data,
                     strict_mode=form.strict_mode.data, grace_seconds=form.grace_seconds.data, now=utcnow())
     db.session.commit()
-    realtime.publish(publishing.room_topic(room.id), render_template("tracking/_rules.html", room=room))
+    outbox.publish(publishing.room_topic(room.id), render_template("tracking/_rules.html", room=room))
     if not request.headers.get("HX-Request"):
         return redirect(url_for("rooms.room", code=room.code))
     return render_template("tracking/_settings.html", room=room, form=TrackingSettingsForm(obj=room), saved=True)

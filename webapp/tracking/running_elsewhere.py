@@ -20,7 +20,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..focus import services as focus_log
 from ..models import FocusSession, Room
-from . import outbox
+from ..realtime import outbox
+from ..rooms import publishing, timer_service
+from ..rules.timer import TimerError
 
 
 def end_running_elsewhere(room: Room, user_ids: list[int], at: datetime) -> None:
@@ -53,10 +55,6 @@ def _running_records(room: Room, user_ids: list[int]) -> list[FocusSession]:
 
 
 def _end_solo_room(solo: Room, at: datetime) -> None:
-    # A module import at call time: the timer service calls tracking's hooks.
-    from ..rooms import publishing, timer_service
-    from ..rules.timer import TimerError
-
     try:
         timer_service.change(solo, at, "end")
     except (TimerError, timer_service.StaleRoom):

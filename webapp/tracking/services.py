@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from .. import events
 from ..extensions import db
 from ..focus.services import close_open_interruptions
 from ..models import FocusSession, Interruption, Participant, Room, from_epoch_ms
@@ -205,6 +206,7 @@ def finish(room: Room, record: FocusSession, participant: Participant | None, at
     record.duration_seconds = whole_seconds(record.start_time, record.end_time)
     if close_interruptions:
         close_open_interruptions(record)
+    events.announce(events.SessionRecorded(record, at))
 
 
 def end_open_interruptions(records: list[FocusSession]) -> None:

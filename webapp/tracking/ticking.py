@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import FocusSession, Participant
+from ..rooms import views as room_views
 from ..rules.accounting import ACTIVE, AWAY, IDLE
 from .presence import MIN_IDLE_THRESHOLD_MS, ms
 from .sqlfold import COUNTING_MODES, fold_values, in_its_room, is_open, now_parameter, room_threshold_ms
@@ -90,14 +91,12 @@ def checkpoint_statement():
 def drifting_rooms_statement():
     """The rooms where someone's figures drift while nothing happens (idle or away in a phase), and
     whose list shows figures at all (big rooms show statuses only)."""
-    from ..rooms.views import FIGURES_IN_LIST_UP_TO  # rooms imports tracking's hooks, which import this
-
     present = (select(func.count(Participant.id))
                .where(Participant.room_id == FocusSession.room_id, Participant.connections > 0)
                .correlate(FocusSession).scalar_subquery())
     return (select(FocusSession.room_id).distinct()
             .where(is_open(), FocusSession.mode.in_((IDLE, AWAY)), FocusSession.room_id.is_not(None),
-                   present <= FIGURES_IN_LIST_UP_TO))
+                   present <= room_views.FIGURES_IN_LIST_UP_TO))
 
 
 def _expire_loaded_records() -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from ... import events
 from ...extensions import db
 from ...models import FocusSession, Room, Task, User, to_epoch_ms, utcnow
 from ...rules.session_status import COMPLETED, end_status, reached_target
@@ -143,6 +144,7 @@ def finish(session: FocusSession, end: datetime) -> None:
             interruption.end_time = max(end, interruption.start_time)
             interruption.duration = whole_seconds(interruption.start_time, interruption.end_time)
     settle_untracked(session)
+    events.announce(events.SessionRecorded(session, end))
 
 
 # --- manual entries and edits ---------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""API tokens as the settings page manages them (issuing and checking live in webapp.api.auth)."""
+"""API tokens as the settings page manages them (issuing and checking live in webapp.accounts.tokens)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import select, update
 
-from ...api.auth import issue_token
+from ...accounts.tokens import issue_token
 from ...extensions import db
 from ...models import ApiToken, User, utcnow
 from ...textrules import NOT_VISIBLE_MESSAGE, clean_text, has_visible

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..api import bp as api_bp
 from ..errors import error_response
 from ..extensions import db
+from ..focus.services import Invalid, LogError, Problems
+from ..focus.times import BadTime, parse_iso
 from ..textrules import clean_text
-from .services import Invalid, LogError, Problems
-from .times import BadTime, parse_iso
 
 MISSING = object()
 
@@ -66,7 +65,7 @@ class Payload:
             raise Invalid(dict(self.problems.fields))
 
 
-def register_api_errors() -> None:
+def register_api_errors(api_bp) -> None:
     """The log's errors become the API's JSON errors (the session is rolled back first)."""
     @api_bp.errorhandler(LogError)
     def _log_error(error: LogError):

@@ -1,0 +1,32 @@
+"""The page's activity reports, however they arrive (the room socket, or the beacon when it is down)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..extensions import db
+from ..models import Participant, Room
+from ..rooms import publishing
+from . import notify, services
+from .flood import flood_guard
+
+REPORT_KINDS = ("activity", "hidden", "visible")
+
+
+def receive(room: Room, participant: Participant, kind: str, at: datetime) -> bool:
+    """Account one report, commit, and update the room's list if what others see changed."""
+    changed = account(room, participant, kind, at)
+    db.session.commit()
+    if changed:
+        publishing.participants_changed(room, at)
+    return changed
+
+
+def account(room: Room, participant: Participant, kind: str, at: datetime) -> bool:
+    """Count one report ("activity", "hidden" or "visible"; never any seconds) without committing.
+    True when what others see changed."""
+    if not flood_guard.allow(participant.id):
+        return False
+    changed = services.report(room, participant, kind, at)
+    if changed:
+        notify.came_back(room, participant, at)
+    return changed

@@ -1,0 +1,45 @@
+"""What is connected to what: features, API modules, background services and event listeners,
+in one file (create_app calls `wire`).
+
+Rooms and the timer announce domain events (webapp/events.py) and know nothing of the features
+that listen; tracking subscribes here, and so will achievements and messages. Rooms also asks
+other features for two things through explicit registries: what a person's row in the list shows
+beyond the room's own status, and who handles which message a room page sends.
+"""
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+
+from . import events, lifecycle, realtime
+
+# Feature packages: each `init_app(app)` registers its blueprint, views and page helpers.
+FEATURES = ["rooms", "tracking", "focus", "insights"]
+# JSON API v1 modules under webapp/api/, registered on the API blueprint in this order.
+API_MODULES = ["rooms", "sessions", "interruptions", "tokens", "stats", "me"]
+
+
+def wire(app: Flask) -> None:
+    realtime.init_app(app)
+    for name in FEATURES:
+        importlib.import_module(f"webapp.{name}").init_app(app)
+    from . import api
+    api.init_app(app, API_MODULES)
+    from .clock import start_ticker
+    lifecycle.on_start(start_ticker)  # runs only where RUN_TICKER is on (create_app, clock process)
+    wire_listeners()
+
+
+def wire_listeners() -> None:
+    """Process-wide registrations (idempotent: several apps may share a test process)."""
+    from .rooms import sockets as room_sockets
+    from .rooms import views as room_views
+    from .tracking import figures, listeners, reports
+
+    for event_type, listener in listeners.LISTENERS.items():
+        events.listen(event_type, listener)
+    if figures.participant_figures not in room_views.FIGURE_SOURCES:
+        room_views.FIGURE_SOURCES.append(figures.participant_figures)
+    for kind in reports.REPORT_KINDS:
+        room_sockets.MESSAGE_HANDLERS[kind] = reports.receive
