@@ -218,6 +218,7 @@ def test_leaving_hands_the_host_role_over(client, make_user, make_room, signed_i
     assert "Start work" in other_client.get(f"/r/{room.code}").get_data(as_text=True)
 
 
-def test_home_page_has_the_join_and_create_box(client):
+def test_home_page_has_the_join_box_next_to_the_sign_up(client):
     html = client.get("/").get_data(as_text=True)
-    assert 'action="/rooms/join"' in html and 'href="/rooms/new"' in html
+    # One row: visitors need an account to create a room, so the row offers that, and a code box.
+    assert 'action="/rooms/join"' in html and 'href="/register"' in html

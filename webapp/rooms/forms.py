@@ -94,7 +94,7 @@ class JoinForm(HtmlForm):
 
     code = StringField("Room code", validators=[DataRequired("Enter a room code.")], filters=[line_filter],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters",
-                                  "spellcheck": "false", "maxlength": 12, "placeholder": "K7QM2X"})
+                                  "spellcheck": "false", "maxlength": 12, "placeholder": "6-character code"})
 
     def validate_code(self, field):
         problem = code_problem(normalize_code(field.data))
