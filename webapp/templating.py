@@ -83,6 +83,8 @@ def init_app(app: Flask) -> None:
     def _navigation():
         links = []
         for label, endpoint in NAVIGATION:
+            if endpoint == "today.page" and not current_user.is_authenticated:
+                continue  # a visitor's home is the home page
             if endpoint in app.view_functions:
                 links.append((label, url_for(endpoint), request.endpoint == endpoint))
         return {"nav_links": links}

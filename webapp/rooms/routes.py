@@ -157,7 +157,8 @@ def confirm_leave(code: str):
 @login_required
 def leave(code: str):
     room = _room_or_404(code)
-    if room.host_id == current_user.id and request.form.get("confirmed") != "yes":
+    # A host leaving a shared room confirms first (and reads who takes over); a room of one need not.
+    if room.host_id == current_user.id and not room.is_solo and request.form.get("confirmed") != "yes":
         return redirect(url_for("rooms.confirm_leave", code=room.code), 303)
     services.leave(room, current_user, utcnow())
     home = url_for("today.page") if "today.page" in current_app.view_functions else url_for("rooms.directory")
