@@ -114,7 +114,7 @@ class AuthActions:
         self._client = client
 
     def token(self, path: str = "/login") -> str:
-        return csrf_token_from(self._client.get(path).get_data(as_text=True))
+        return csrf_token_from(self._client.get(path, follow_redirects=True).get_data(as_text=True))
 
     def login(self, login: str = "user1", password: str = factories.DEFAULT_PASSWORD, remember: bool = False):
         data = {"login": login, "password": password, "csrf_token": self.token("/login")}

@@ -5,6 +5,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from .accounts.timezones import zone_of
+from .rules import daily
 from .rules.durations import format_duration, whole_minutes
 from .rules.session_status import STATUS_LABELS
 
@@ -12,6 +13,7 @@ __all__ = ["format_duration", "format_clock", "local_time", "browser_summary", "
 
 # (label, endpoint): shown only once the endpoint exists, so the bar lists real features.
 NAVIGATION = [
+    ("Today", "today.page"),
     ("Focus", "focus.index"),
     ("Rooms", "rooms.directory"),
     ("History", "focus.history"),
@@ -31,6 +33,17 @@ def format_clock(seconds: float | int | None) -> str:
 
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
+
+
+def room_rhythm(room) -> str:
+    """A room's timer settings in words (rules/daily.rhythm)."""
+    return daily.rhythm(room.work_minutes, room.short_break_minutes, room.long_break_minutes,
+                        room.long_break_every, room.rounds)
+
+
+def now_local(fmt: str = "%A %d %B") -> str:
+    from .models import utcnow
+    return local_time(utcnow(), fmt)
 
 
 def local_time(moment: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
@@ -60,7 +73,9 @@ def browser_summary(user_agent: str | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(duration=format_duration, minutes=whole_minutes, clock=format_clock,
                                  local_time=local_time, browser_summary=browser_summary,
-                                 status_label=status_label)
+                                 status_label=status_label, rhythm=room_rhythm,
+                                 minutes_label=daily.minutes_label)
+    app.jinja_env.globals["now_local"] = now_local
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -68,6 +83,8 @@ def init_app(app: Flask) -> None:
     def _navigation():
         links = []
         for label, endpoint in NAVIGATION:
+            if endpoint == "today.page" and not current_user.is_authenticated:
+                continue  # a visitor's home is the home page
             if endpoint in app.view_functions:
                 links.append((label, url_for(endpoint), request.endpoint == endpoint))
         return {"nav_links": links}

@@ -5,13 +5,12 @@
 // socket (window.Focusroom.roomSocketSend, from room.js); while the socket is down they go by
 // navigator.sendBeacon to the room's report endpoint, with the page's CSRF token.
 //
-// Also: closing the summary and the strict-mode prompt, copying the results link, and taking
-// everyone to the results when the session completes. No framework, no inline script (CSP).
+// Also: closing the summary and the strict-mode prompt, copying the results link, and showing
+// the next steps when the session completes. No framework, no inline script (CSP).
 (function () {
   "use strict";
 
   var ACTIVITY_EVERY_MS = 5000;   // at most one "activity" report per 5 s while input continues
-  var RESULTS_AFTER_MS = 4000;    // time to read "session complete" before moving to the results
   var INPUT_EVENTS = ["pointermove", "pointerdown", "keydown", "wheel", "scroll", "touchstart", "click"];
 
   // ---------------------------------------------------------------- buttons on any page
@@ -143,29 +142,35 @@
   document.addEventListener("focusroom:socket-closed", function () { socketUp = false; });
 
   // ---------------------------------------------------------------- what the server pushes
-  var timerStatus = null;
+  var timerKey = null;
 
   function byId(suffix) { return document.getElementById("room-" + code + "-" + suffix); }
 
+  // The summary of a work phase is pushed to its person at the phase's end, often a moment before
+  // the timer's own message. It is put away only when a *new* work phase starts (a change of the
+  // timer to running work), never because the page still shows the phase that just ended.
   function watchTimer() {
     var timer = byId("timer");
     if (!timer) return;
     var status = timer.getAttribute("data-status");
-    var phase = timer.getAttribute("data-phase");
-    var previous = timerStatus;
-    timerStatus = status;
-    if (status === "completed" && previous !== null && previous !== "completed") sessionCompleted();
-    // A new work phase: last phase's summary has been read.
+    var key = [status, timer.getAttribute("data-phase"), timer.getAttribute("data-round")].join("|");
+    var previous = timerKey;
+    timerKey = key;
+    if (previous === null || previous === key) return;
+    if (status === "completed") sessionCompleted();
     var summary = byId("summary");
-    if (summary && phase === "work" && status === "running") summary.hidden = true;
+    var before = previous.split("|"), after = key.split("|");
+    var samePhase = before[1] === after[1] && before[2] === after[2] &&
+                    (before[0] === "running" || before[0] === "paused");  // a pause and a resume
+    var workStarted = status === "running" && after[1] === "work" && !samePhase;
+    if (summary && workStarted) summary.hidden = true;
   }
 
+  // Next steps (results, go again, Today) appear; nobody is moved off the page, so the last
+  // phase's summary stays readable.
   function sessionCompleted() {
     var box = byId("results");
-    if (!box) return;
-    box.hidden = false;
-    var url = box.getAttribute("data-results-url");
-    setTimeout(function () { window.location.assign(url); }, RESULTS_AFTER_MS);
+    if (box) box.hidden = false;
   }
 
   function fadeAnswers() {

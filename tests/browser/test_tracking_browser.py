@@ -126,7 +126,7 @@ def test_strict_mode_fails_who_stays_away_and_asks_who_comes_back_in_time(live_s
     assert cleo_errors == [] and dan_errors == [] and eve_errors == []
 
 
-def test_at_the_end_of_the_session_everyone_lands_on_the_results(live_server, browser):
+def test_at_the_end_of_the_session_the_summary_shows_live_with_the_next_steps(live_server, browser):
     code = room_with(live_server, "finn", "gail", work_minutes=1, rounds=1)
     finn, finn_errors = open_room(browser, live_server, "finn", code)
     gail, gail_errors = open_room(browser, live_server, "gail", code)
@@ -136,8 +136,20 @@ def test_at_the_end_of_the_session_everyone_lands_on_the_results(live_server, br
         db.session.execute(update(Room).where(Room.code == code)
                            .values(phase_ends_at=utcnow() + timedelta(seconds=2)))
         db.session.commit()
-    expect(gail.locator(f"#room-{code}-results")).to_contain_text("See everyone's results", timeout=6000)
     for page in (finn, gail):
+        expect(page.locator(f"#room-{code}-timer")).to_have_attribute("data-status", "completed", timeout=8000)
+        # Pushed over the socket at the phase's end: visible at once, without a reload.
+        expect(page.locator(f"#room-{code}-summary")).to_be_visible()
+        expect(page.locator(f"#room-{code}-summary")).to_contain_text("focus score")
+        expect(page.locator(f"#room-{code}-results")).to_contain_text("See everyone's results")
+        expect(page.get_by_role("button", name="Back to Today")).to_be_visible()
+        expect(page.get_by_role("button", name="Pause just me")).to_be_hidden()
+    expect(finn.get_by_role("button", name="Go again with the same people")).to_be_visible()
+    expect(finn.get_by_role("button", name="Skip phase")).to_have_count(0)
+    finn.wait_for_timeout(5000)  # nobody is moved off the page any more
+    assert finn.url.endswith(f"/r/{code}")
+    for page in (finn, gail):
+        page.get_by_role("button", name="See everyone's results").click()
         page.wait_for_url(f"**/r/{code}/results", timeout=10000)
         expect(page.locator(".result-card h2")).to_have_count(2)
         expect(page.locator(".results-people")).to_contain_text("Gail")

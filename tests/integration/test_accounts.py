@@ -10,7 +10,7 @@ def test_sign_up_signs_in_and_keeps_the_browser_time_zone(client, auth):
     user = db.session.query(User).filter_by(username="ada_l").one()
     assert user.timezone == "Asia/Kolkata" and user.display_name == "ada_l" and not user.is_guest
     assert "Ada" not in user.password_hash and user.password_hash.startswith("scrypt:")
-    assert b"ada_l" in client.get("/").data
+    assert b"ada_l" in client.get("/", follow_redirects=True).data
 
 
 def test_sign_up_with_an_unknown_time_zone_falls_back_to_utc(client, auth):
@@ -49,7 +49,7 @@ def test_login_with_username_or_email(client, auth, make_user):
     assert auth.login("grace").status_code == 302
     auth.logout()
     assert auth.login("GRACE@example.com").status_code == 302
-    assert b"Settings" in client.get("/").data
+    assert b"Settings" in client.get("/", follow_redirects=True).data
 
 
 def test_wrong_password_says_only_that_the_credentials_are_wrong(client, auth, make_user):
@@ -155,9 +155,9 @@ def test_guest_identity_is_kept_across_requests_and_closed_browsers(client, auth
     assert response.status_code == 302 and response.headers["Location"] == "/u/x"
     guest = db.session.query(User).one()
     assert guest.is_guest and guest.display_name == "Sam" and guest.timezone == "Europe/Berlin"
-    assert "Sam (guest)" in client.get("/").get_data(as_text=True)
+    assert "Sam (guest)" in client.get("/", follow_redirects=True).get_data(as_text=True)
     client.delete_cookie("session")
-    assert "Sam (guest)" in client.get("/").get_data(as_text=True)
+    assert "Sam (guest)" in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_guest_can_register_and_keeps_its_identity(client, auth):
@@ -181,6 +181,6 @@ def test_next_parameter_cannot_leave_the_site(client, auth, make_user):
     for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
         response = client.post(f"/login?next={target}", data={"login": "grace", "password": "correct horse battery",
                                                               "csrf_token": token})
-        assert response.headers["Location"] == "/"
+        assert response.headers["Location"] == "/today"  # the default landing page, never the foreign target
         auth.logout()
         token = auth.token("/login")

@@ -31,7 +31,7 @@ def test_insights_needs_sign_in(client):
 
 
 def test_the_nav_links_to_insights(client, signed_in):
-    assert 'href="/insights"' in client.get("/").get_data(as_text=True)
+    assert 'href="/insights"' in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_a_new_user_gets_a_helpful_empty_state(client, signed_in):

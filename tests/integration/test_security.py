@@ -91,7 +91,7 @@ def no_store(response) -> bool:
 def test_nothing_shown_to_a_signed_in_person_is_stored_by_a_cache(client, auth, make_user):
     make_user("grace")
     auth.login("grace", remember=True)
-    answers = [client.get("/"), client.get("/settings"), client.get("/rooms"),
+    answers = [client.get("/today"), client.get("/settings"), client.get("/rooms"),
                client.get("/rooms", headers={"HX-Request": "true", "HX-Target": "room-directory"}),
                client.get("/no/such/page"), client.get("/api/v1/me")]
     assert [a.status_code for a in answers] == [200, 200, 200, 200, 404, 401]  # the API wants a token

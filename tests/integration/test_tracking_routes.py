@@ -28,7 +28,7 @@ def room(make_room, host):
 
 
 def page_token(client, path):
-    html = client.get(path).get_data(as_text=True)
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
     return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
 
 

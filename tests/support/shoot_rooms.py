@@ -37,7 +37,6 @@ def open_room(browser, server, scheme: str, viewport: dict):
     expect(host.locator(f"#room-{code}-connection")).to_have_attribute("data-state", "open")
     guest.goto(server.url + f"/r/{code}")
     guest.get_by_label("Your name").fill("Gia")
-    guest.get_by_role("button", name="Continue").click()
     guest.get_by_role("button", name="Join the room").click()
     expect(host.locator(f"#room-{code}-participants")).to_contain_text("Gia")
     return code, host, guest, (host_context, guest_context)

@@ -18,6 +18,10 @@ def safe_next(default: str = "main.index") -> str:
     return target if is_local_path(target) else url_for(default)
 
 
+# Where people land after signing up or in: their Today page (/ sends them there too).
+HOME = "today.page"
+
+
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -42,7 +46,7 @@ def register():
         else:
             start_login_session(user, remember=False)
             flash(f"Welcome to Focusroom, {user.name}!", "success")
-            return redirect(safe_next())
+            return redirect(safe_next(HOME))
     return render_template("accounts/register.html", form=form), 200 if request.method == "GET" or not form.errors else 422
 
 
@@ -50,14 +54,14 @@ def register():
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
 def login():
     if current_user.is_authenticated and not current_user.is_guest:
-        return redirect(safe_next())
+        return redirect(safe_next(HOME))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
         if user is not None:
             start_login_session(user, remember=form.remember.data)
             flash(f"Welcome back, {user.name}.", "success")
-            return redirect(safe_next())
+            return redirect(safe_next(HOME))
         form.form_errors.append("That username/email and password do not match an account.")
     status = 200 if request.method == "GET" else 401
     return render_template("accounts/login.html", form=form), status

@@ -1,4 +1,5 @@
-from flask import jsonify, render_template, send_from_directory, current_app
+from flask import current_app, jsonify, redirect, render_template, send_from_directory, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
 from ..extensions import db, limiter
@@ -7,6 +8,9 @@ from . import bp
 
 @bp.get("/")
 def index():
+    # Signed-in people (guests too: they have a log and rooms) live on Today; / is for visitors.
+    if current_user.is_authenticated and "today.page" in current_app.view_functions:
+        return redirect(url_for("today.page"))
     return render_template("main/index.html")
 
 

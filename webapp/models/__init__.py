@@ -3,7 +3,7 @@ from .focus import INTERRUPTION_TYPES, FocusSession, Interruption, Task
 from .presence import OpenSocket, WebProcess
 from .room import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, Participant, Room
 from .types import UTCDateTime, from_epoch_ms, to_epoch_ms, utcnow
-from .user import ApiToken, LoginSession, User
+from .user import DEFAULT_DAILY_GOAL_MINUTES, ApiToken, LoginSession, User
 
 __all__ = [
     "ApiToken", "FocusSession", "INTERRUPTION_TYPES", "Interruption", "LoginSession",

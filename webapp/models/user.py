@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
+DEFAULT_DAILY_GOAL_MINUTES = 120  # two hours: a documented, reachable first goal
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
@@ -23,6 +25,9 @@ class User(UserMixin, db.Model):
     bio: Mapped[str] = mapped_column(Text, default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Today's ring fills at this many minutes of focus (today/forms.py holds the limits).
+    daily_goal_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULT_DAILY_GOAL_MINUTES,
+                                                    server_default=str(DEFAULT_DAILY_GOAL_MINUTES))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Set by the user loader: the login session this request belongs to (see accounts.sessions).

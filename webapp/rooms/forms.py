@@ -5,6 +5,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..formbase import HtmlForm
 from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH
 from ..textrules import Visible, line_filter
+from ..tracking.forms import DEFAULT_GRACE_SECONDS, DEFAULT_IDLE_THRESHOLD_SECONDS, TrackingSettingsForm
+from ..tracking.presence import (MAX_GRACE_SECONDS, MAX_IDLE_THRESHOLD_SECONDS, MIN_GRACE_SECONDS,
+                                 MIN_IDLE_THRESHOLD_SECONDS)
 
 # (default, minimum, maximum)
 WORK_MINUTES = (25, 1, 180)
@@ -19,7 +22,11 @@ DEFAULT_SETTINGS = {
     "long_break_minutes": LONG_BREAK_MINUTES[0], "long_break_every": LONG_BREAK_EVERY[0],
     "rounds": ROUNDS[0], "auto_start_breaks": True, "auto_start_work": False, "is_public": False,
     "max_participants": MAX_PARTICIPANTS[0],
+    "idle_threshold_seconds": DEFAULT_IDLE_THRESHOLD_SECONDS, "strict_mode": False,
+    "grace_seconds": DEFAULT_GRACE_SECONDS,
 }
+# What the host may change between phases (RoomEditForm): the name and the lengths.
+EDITABLE = ("name", "work_minutes", "short_break_minutes", "long_break_minutes", "long_break_every")
 
 
 def _minutes(label: str, limits: tuple[int, int, int], unit: str = "minutes") -> IntegerField:
@@ -30,15 +37,41 @@ def _minutes(label: str, limits: tuple[int, int, int], unit: str = "minutes") ->
         render_kw={"min": low, "max": high, "inputmode": "numeric"})
 
 
-class RoomForm(HtmlForm):
-    name = StringField("Room name", validators=[
+def _name_field() -> StringField:
+    return StringField("Room name", validators=[
         DataRequired("Give the room a name."), Visible(),
         Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")], filters=[line_filter],
         render_kw={"maxlength": NAME_MAX, "placeholder": "Morning writing sprint", "autocomplete": "off"})
+
+
+class RoomEditForm(HtmlForm):
+    """The host's changes between phases: the name and the lengths (never mid-phase)."""
+
+    name = _name_field()
     work_minutes = _minutes("Work (minutes)", WORK_MINUTES)
     short_break_minutes = _minutes("Short break (minutes)", SHORT_BREAK_MINUTES)
     long_break_minutes = _minutes("Long break (minutes)", LONG_BREAK_MINUTES)
     long_break_every = _minutes("Long break after every … work phases", LONG_BREAK_EVERY, "work phases")
+
+    def settings(self) -> dict:
+        values = {key: getattr(self, key).data for key in EDITABLE}
+        values["name"] = values["name"].strip()
+        return values
+
+
+def _seconds_or_default(label: str, low: int, high: int, default: int) -> IntegerField:
+    """Tracking's number, optional here: a room made by an older form or script gets the default."""
+    return IntegerField(label, default=default, validators=[
+        Optional(), NumberRange(low, high, f"Choose between {low} and {high} seconds.")],
+        render_kw={"min": low, "max": high, "inputmode": "numeric"})
+
+
+class RoomForm(RoomEditForm, TrackingSettingsForm):
+    idle_threshold_seconds = _seconds_or_default(
+        TrackingSettingsForm.idle_threshold_seconds.args[0], MIN_IDLE_THRESHOLD_SECONDS,
+        MAX_IDLE_THRESHOLD_SECONDS, DEFAULT_IDLE_THRESHOLD_SECONDS)
+    grace_seconds = _seconds_or_default(
+        TrackingSettingsForm.grace_seconds.args[0], MIN_GRACE_SECONDS, MAX_GRACE_SECONDS, DEFAULT_GRACE_SECONDS)
     rounds = IntegerField("Rounds (work phases)", default=ROUNDS[0], validators=[
         Optional(), NumberRange(ROUNDS[1], ROUNDS[2], f"Choose between {ROUNDS[1]} and {ROUNDS[2]} rounds.")],
         render_kw={"min": ROUNDS[1], "max": ROUNDS[2], "inputmode": "numeric"})
@@ -60,11 +93,10 @@ class RoomForm(HtmlForm):
     def settings(self) -> dict:
         """The validated values as Room column values."""
         return {
-            "name": self.name.data.strip(),
-            "work_minutes": self.work_minutes.data,
-            "short_break_minutes": self.short_break_minutes.data,
-            "long_break_minutes": self.long_break_minutes.data,
-            "long_break_every": self.long_break_every.data,
+            **super().settings(),
+            "idle_threshold_seconds": self.idle_threshold_seconds.data or DEFAULT_IDLE_THRESHOLD_SECONDS,
+            "strict_mode": self.strict_mode.data,
+            "grace_seconds": self.grace_seconds.data or DEFAULT_GRACE_SECONDS,
             "rounds": None if self.until_stopped.data else self.rounds.data,
             "auto_start_breaks": self.auto_start_breaks.data,
             "auto_start_work": self.auto_start_work.data,
@@ -94,7 +126,7 @@ class JoinForm(HtmlForm):
 
     code = StringField("Room code", validators=[DataRequired("Enter a room code.")], filters=[line_filter],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters",
-                                  "spellcheck": "false", "maxlength": 12, "placeholder": "K7QM2X"})
+                                  "spellcheck": "false", "maxlength": 12, "placeholder": "6-character code"})
 
     def validate_code(self, field):
         problem = code_problem(normalize_code(field.data))

@@ -43,7 +43,16 @@ def fragment(name: str, **context) -> str:
 def timer_html(room: Room, now: datetime) -> str:
     """The timer as people see it, and its clock."""
     timer = views.timer_view(room, now)
-    return fragment("rooms/_timer.html", timer=timer) + _clock(timer)
+    return fragment("rooms/_timer.html", timer=timer, room=room, host_name=host_name(room)) + _clock(timer)
+
+
+def host_name(room: Room) -> str | None:
+    return room.host.name if room.host is not None else None
+
+
+def heading_html(room: Room) -> str:
+    """The room's name, rhythm and host: changes when the host edits the room or hands over."""
+    return fragment("rooms/_heading.html", room=room, host_name=host_name(room))
 
 
 def clock_html(clock: views.ClockView) -> str:
@@ -65,7 +74,8 @@ def controls_html(room: Room, viewer_id: int | None) -> str:
 
 
 def me_html(room: Room, participant: Participant | None) -> str:
-    return fragment("rooms/_me.html", room=room, me=participant)
+    return fragment("rooms/_me.html", room=room, me=participant,
+                    is_host=participant is not None and participant.user_id == room.host_id)
 
 
 def announce_html(room: Room, text: str) -> str:
@@ -110,6 +120,12 @@ def publish_timer_change(room: Room, now: datetime, *, announce: bool = True) ->
             outbox.publish(user_topic(room.id, room.host_id), controls_html(room, room.host_id))
 
 
+def publish_room_changed(room: Room, now: datetime) -> None:
+    """The host renamed the room or changed its lengths (between phases)."""
+    with rendering():
+        outbox.publish(room_topic(room.id), heading_html(room) + timer_html(room, now))
+
+
 def publish_time(room_id: int, clock: views.ClockView) -> None:
     """The once-a-second correction of every screen in a running room. Not a change to anything
     (it is derived from the stored deadline), so it skips the outbox's check: the hottest path."""
@@ -131,7 +147,11 @@ def publish_host_change(room: Room, old_host_id: int | None, now: datetime) -> N
     new_host = room.host.name if room.host is not None else "Nobody"
     people.publish(room, now, note=f"{new_host} is now the host.")
     with rendering():
+        outbox.publish(room_topic(room.id), heading_html(room) + timer_html(room, now))
         if old_host_id is not None:
             outbox.publish(user_topic(room.id, old_host_id), controls_html(room, old_host_id))
         if room.host_id is not None:
-            outbox.publish(user_topic(room.id, room.host_id), controls_html(room, room.host_id))
+            # The new host's Leave now asks for a confirmation first (their own buttons change).
+            participant = next((p for p in room.participants if p.user_id == room.host_id), None)
+            outbox.publish(user_topic(room.id, room.host_id),
+                             controls_html(room, room.host_id) + me_html(room, participant))

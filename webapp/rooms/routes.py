@@ -1,15 +1,17 @@
 """Room pages and host controls: thin views that parse, authorize, call a service, render."""
 from markupsafe import Markup
-from flask import make_response, redirect, render_template, request, url_for
+from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..accounts.forms import GuestForm
+from ..accounts.sessions import start_login_session
 from ..errors import abort_with
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import utcnow
 from ..textrules import clean_text
 from ..urlparams import query_int
 from . import bp, people, publishing, services, views
-from .forms import JoinForm, RoomForm, normalize_code
+from .forms import JoinForm, RoomEditForm, RoomForm, normalize_code
 
 DIRECTORY_PAGE_SIZE = 12
 MAX_DIRECTORY_PAGE = 10_000  # far past any real listing; keeps the OFFSET within 64 bits
@@ -86,39 +88,100 @@ def room(code: str):
     if code != normalize_code(code):
         return redirect(url_for("rooms.room", code=normalize_code(code)))
     room = _open_room_or_404(code)
-    if not current_user.is_authenticated:
-        return redirect(url_for("accounts.guest", next=url_for("rooms.room", code=room.code)))
     me = services.participant_of(room, current_user)
-    now = utcnow()
     if me is None:
-        full = services.seats_taken(room, now) >= room.max_participants
-        return render_template("rooms/join.html", room=room, full=full,
-                               **people.context(room, now, limit=5))
+        return _join_page(room)
+    return _room_page(room, me)
+
+
+def _room_page(room, me, edit_form: RoomEditForm | None = None, status: int = 200):
+    now = utcnow()
+    is_host = room.host_id == current_user.id
+    if is_host and edit_form is None:
+        edit_form = RoomEditForm(obj=room, formdata=None)
     return render_template("rooms/room.html", room=room, me=me, timer=views.timer_view(room, now),
-                           is_host=room.host_id == current_user.id,
-                           participants=Markup(people.section_html(room, now)))
+                           is_host=is_host, edit_form=edit_form, edit_open=status != 200,
+                           participants=Markup(people.section_html(room, now))), status
+
+
+def _join_page(room, guest_form: GuestForm | None = None, message: str | None = None, status: int = 200):
+    """One step in: a signed-in person clicks Join; a visitor types a name on this same page."""
+    now = utcnow()
+    full = services.seats_taken(room, now) >= room.max_participants or message is not None
+    if guest_form is None and not current_user.is_authenticated:
+        guest_form = GuestForm(formdata=None)
+    return render_template("rooms/join.html", room=room, full=full, message=message, guest_form=guest_form,
+                           host_name=room.host.name if room.host else None,
+                           **people.context(room, now, limit=5)), status
+
+
+def _anonymous_join_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
 @bp.post("/r/<code>/join")
-@login_required
+@limiter.limit(_anonymous_join_limit, exempt_when=lambda: current_user.is_authenticated)
 def join(code: str):
     room = _open_room_or_404(code)
     try:
-        services.join(room, current_user, utcnow())
+        if current_user.is_authenticated:
+            services.join(room, current_user, utcnow())
+        else:
+            form = GuestForm()
+            if not form.validate_on_submit():
+                if form.csrf_token.errors:
+                    abort_with(400, "The form expired. Reload the page and try again.")
+                return _join_page(room, guest_form=form, status=422)
+            guest = services.join_new_guest(room, form.display_name.data, form.timezone.data, utcnow())
+            # A guest's identity lives in the signed remember-me cookie, so it survives closing the tab.
+            start_login_session(guest, remember=True)
     except services.RoomFull as error:
-        return render_template("rooms/join.html", room=room, full=True, message=error.message,
-                               **people.context(room, utcnow(), limit=5)), error.status
+        return _join_page(room, message=error.message, status=error.status)
     return redirect(url_for("rooms.room", code=room.code))
+
+
+@bp.get("/r/<code>/leave")
+@login_required
+def confirm_leave(code: str):
+    """Asks first (a GET changes nothing); a host reads who takes over."""
+    room = _room_or_404(code)
+    me = services.participant_of(room, current_user)
+    if me is None or me.left_at is not None:
+        return redirect(url_for("rooms.room", code=room.code))
+    is_host = room.host_id == current_user.id
+    return render_template("rooms/leave.html", room=room, is_host=is_host,
+                           successor=services.successor_name(room, current_user.id) if is_host else None)
 
 
 @bp.post("/r/<code>/leave")
 @login_required
 def leave(code: str):
     room = _room_or_404(code)
+    # A host leaving a shared room confirms first (and reads who takes over); a room of one need not.
+    if room.host_id == current_user.id and not room.is_solo and request.form.get("confirmed") != "yes":
+        return redirect(url_for("rooms.confirm_leave", code=room.code), 303)
     services.leave(room, current_user, utcnow())
-    response = make_response(redirect(url_for("rooms.directory")))
-    response.headers["HX-Redirect"] = url_for("rooms.directory")
+    home = url_for("today.page") if "today.page" in current_app.view_functions else url_for("rooms.directory")
+    response = make_response(redirect(home))
+    response.headers["HX-Redirect"] = home
     return response
+
+
+@bp.post("/r/<code>/edit")
+@login_required
+def edit(code: str):
+    room = _open_room_or_404(code)
+    me = services.participant_of(room, current_user)
+    if me is None or room.host_id != current_user.id:
+        abort_with(403, "Only the host can change the room.")
+    form = RoomEditForm()
+    if not form.validate_on_submit():
+        return _room_page(room, me, edit_form=form, status=422)
+    try:
+        services.edit(room, current_user, form.settings(), utcnow())
+    except services.RoomError as error:
+        _refuse(error)
+    return redirect(url_for("rooms.room", code=room.code))
 
 
 @bp.post("/r/<code>/control/<action>")

@@ -8,15 +8,15 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, null, or_, select
+from sqlalchemy import and_, exists, func, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import events
 from ..extensions import db
 from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, Participant, Room, User
-from ..rules.timer import TimerError
+from ..rules.timer import IDLE, PAUSED, RUNNING, TimerError
 from . import presence, publishing, timer_service
-from .forms import DEFAULT_SETTINGS, normalize_code
+from .forms import DEFAULT_SETTINGS, EDITABLE, normalize_code
 
 # Someone who joined but whose page has not connected yet keeps their seat this long.
 SEAT_HOLD = timedelta(minutes=2)
@@ -144,6 +144,52 @@ def join(room: Room, user: User, now: datetime) -> Participant:
             Participant.room_id == room.id, Participant.user_id == user.id)).scalar_one()
     publishing.participants_changed(room, now)
     return participant
+
+
+def join_new_guest(room: Room, display_name: str, timezone: str | None, now: datetime) -> User:
+    """A visitor from a link types a name and is in: a guest account and its seat, in one step.
+    The seat is checked first, so a full room creates no guest."""
+    from ..accounts import services as accounts
+
+    ensure_open_to(room, None)
+    if seats_taken(room, now) >= room.max_participants:
+        raise RoomFull(f"This room is full ({room.max_participants} people). Try again later.")
+    guest = accounts.create_guest(display_name, timezone)
+    join(room, guest, now)
+    return guest
+
+
+def successor_name(room: Room, leaving_user_id: int) -> str | None:
+    """Who would become host if this person left now (presence.hand_over's choice), for the
+    confirmation a leaving host reads."""
+    candidates = [p for p in room.participants if p.connections > 0 and p.user_id != leaving_user_id]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda p: (presence.present_since(p), p.id)).user.name
+
+
+def edit(room: Room, user: User, settings: dict, now: datetime) -> None:
+    """The host renames the room or changes its lengths between phases (never during one, which
+    would move everyone's deadline). The waiting phase takes its new length at once."""
+    if user is None or room.host_id != user.id:
+        raise NotAllowed("Only the host can change the room.")
+    if room.status in (RUNNING, PAUSED):
+        raise TimerRefused("Lengths can change between phases: wait for this one to end, or skip it.")
+    for key in EDITABLE:
+        setattr(room, key, settings[key])
+    if room.status == IDLE:
+        room.remaining_seconds = float(timer_service.config_of(room).phase_seconds(room.phase))
+    # A new version makes every page take the new timer (room.js re-syncs on a newer version).
+    claimed = db.session.execute(
+        update(Room).where(Room.id == room.id, Room.timer_version == room.timer_version)
+        .values(timer_version=room.timer_version + 1).execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise TimerRefused("The timer changed at the same moment. Please try again.")
+    room.timer_version += 1
+    room.last_active_at = now
+    db.session.commit()
+    publishing.publish_room_changed(room, now)
 
 
 def leave(room: Room, user: User, now: datetime) -> None:
