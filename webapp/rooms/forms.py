@@ -5,9 +5,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..formbase import HtmlForm
 from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH
 from ..textrules import Visible, line_filter
-from ..tracking.forms import DEFAULT_GRACE_SECONDS, DEFAULT_IDLE_THRESHOLD_SECONDS, TrackingSettingsForm
-from ..tracking.presence import (MAX_GRACE_SECONDS, MAX_IDLE_THRESHOLD_SECONDS, MIN_GRACE_SECONDS,
-                                 MIN_IDLE_THRESHOLD_SECONDS)
+from ..rules.tracking_limits import (DEFAULT_GRACE_SECONDS, DEFAULT_IDLE_THRESHOLD_SECONDS, MAX_GRACE_SECONDS,
+                                    MAX_IDLE_THRESHOLD_SECONDS, MIN_GRACE_SECONDS, MIN_IDLE_THRESHOLD_SECONDS)
 
 # (default, minimum, maximum)
 WORK_MINUTES = (25, 1, 180)
@@ -27,6 +26,23 @@ DEFAULT_SETTINGS = {
 }
 # What the host may change between phases (RoomEditForm): the name and the lengths.
 EDITABLE = ("name", "work_minutes", "short_break_minutes", "long_break_minutes", "long_break_every")
+
+
+def _seconds(label: str, low: int, high: int, default: int) -> IntegerField:
+    return IntegerField(label, default=default, validators=[
+        InputRequired("Enter a number of seconds."),
+        NumberRange(low, high, f"Choose between {low} and {high} seconds.")],
+        render_kw={"min": low, "max": high, "inputmode": "numeric"})
+
+
+class TrackingSettingsForm(HtmlForm):
+    """The host's tracking settings for a room: the idle threshold and strict mode."""
+    idle_threshold_seconds = _seconds("Idle after … seconds without input",
+                                      MIN_IDLE_THRESHOLD_SECONDS, MAX_IDLE_THRESHOLD_SECONDS,
+                                      DEFAULT_IDLE_THRESHOLD_SECONDS)
+    strict_mode = BooleanField("Strict mode: staying away fails the phase")
+    grace_seconds = _seconds("Strict mode: away for at most … seconds", MIN_GRACE_SECONDS, MAX_GRACE_SECONDS,
+                             DEFAULT_GRACE_SECONDS)
 
 
 def _minutes(label: str, limits: tuple[int, int, int], unit: str = "minutes") -> IntegerField:

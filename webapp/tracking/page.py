@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..models import utcnow
 from ..rooms import services as rooms
 from . import figures, prompts
-from .forms import TrackingSettingsForm
+from ..rooms.forms import TrackingSettingsForm
 from .services import in_work_phase
 from .strict import ANSWER_LABELS
 

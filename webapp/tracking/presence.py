@@ -9,17 +9,11 @@ from datetime import datetime
 
 from ..models import FocusSession, Room, to_epoch_ms
 from ..rules.accounting import Presence
+from ..rules.tracking_limits import MIN_GRACE_SECONDS, MIN_IDLE_THRESHOLD_SECONDS
 
 MS = 1000
 
-# The bounds of a room's idle threshold (seconds; the room's default is 15). The tick relies on
-# the lower bound (tracking/ticking.py), so every form that sets the threshold validates with these.
-MIN_IDLE_THRESHOLD_SECONDS = 10
-MAX_IDLE_THRESHOLD_SECONDS = 300
 MIN_IDLE_THRESHOLD_MS = MIN_IDLE_THRESHOLD_SECONDS * MS
-# Strict mode's grace window (seconds; the room's default is 30); the tick relies on the lower bound.
-MIN_GRACE_SECONDS = 10
-MAX_GRACE_SECONDS = 600
 MIN_GRACE_MS = MIN_GRACE_SECONDS * MS
 
 # The columns that make up a Presence, in Presence's field order.

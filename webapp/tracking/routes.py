@@ -16,7 +16,7 @@ from ..rooms import publishing
 from ..rooms import services as rooms
 from . import bp, figures, prompts, reports, settings
 from .reports import REPORT_KINDS
-from .forms import TrackingSettingsForm
+from ..rooms.forms import TrackingSettingsForm
 
 # A page beacons only when its socket is down: a few reports a minute. More is a flood.
 REPORT_LIMIT = "30 per minute"
