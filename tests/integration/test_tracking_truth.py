@@ -106,12 +106,13 @@ def test_joining_a_rooms_work_phase_ends_a_running_solo_session_first(make_room,
 
 
 def test_joining_a_rooms_work_phase_ends_an_api_session_by_the_logs_own_rule(make_room, host, member):
-    started = focus_log.start_session(member, target_minutes=25, now=utcnow() - timedelta(minutes=3))
-    room = make_room(host, work_minutes=25)
-    presence.connect(room, host.id, utcnow())
-    services.control(room, host, "start", utcnow())
-    services.join(room, member, utcnow())
-    presence.connect(room, member.id, utcnow())
+    now = utcnow()  # one moment for every step: a loaded machine must not stretch the session
+    started = focus_log.start_session(member, target_minutes=25, now=now - timedelta(minutes=3))
+    room = make_room(host, now=now, work_minutes=25)
+    presence.connect(room, host.id, now)
+    services.control(room, host, "start", now)
+    services.join(room, member, now)
+    presence.connect(room, member.id, now)
 
     (running,) = running_records(member)
     assert running.room_id == room.id
