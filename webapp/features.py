@@ -10,4 +10,4 @@ def register_features(app: Flask) -> None:
 
 
 # "api" comes last: the features above add their API modules to it first.
-FEATURES: list[str] = ["rooms", "tracking", "focus", "insights", "api"]
+FEATURES: list[str] = ["rooms", "tracking", "focus", "insights", "forum", "api"]

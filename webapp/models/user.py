@@ -23,6 +23,8 @@ class User(UserMixin, db.Model):
     bio: Mapped[str] = mapped_column(Text, default="")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
+    # member, moderator or admin (webapp.models.forum.ROLES); set with `flask users set-role`.
+    role: Mapped[str] = mapped_column(String(20), default="member", server_default="member")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Set by the user loader: the login session this request belongs to (see accounts.sessions).
@@ -36,6 +38,10 @@ class User(UserMixin, db.Model):
     @property
     def name(self) -> str:
         return self.display_name or self.username or "Guest"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in ("moderator", "admin")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username or 'guest'}>"

@@ -1,0 +1,1 @@
+"""JSON API for the community forum (filled below)."""

@@ -1,0 +1,28 @@
+"""Community forum: categories, posts, threaded replies, likes, search and moderation."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("community", __name__, url_prefix="/community")
+
+
+def init_app(app: Flask) -> None:
+    from .. import api
+    from . import comment_views, limits, moderation_views, routes, search_ddl  # noqa: F401  (views, DDL hooks)
+    limits.init_app(app)
+    _explain_rate_limits(app)
+    from .cli import users_cli
+    if "forum" not in api.API_MODULES:
+        api.API_MODULES.append("forum")
+    app.register_blueprint(bp)
+    app.register_blueprint(users_cli)
+
+
+def _explain_rate_limits(app: Flask) -> None:
+    """A forum limit answers 429 with its own sentence; other limits keep the site's default."""
+    from flask_limiter.errors import RateLimitExceeded
+
+    from ..errors import error_response
+    from .limits import LIMIT_MESSAGE
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(error: RateLimitExceeded):
+        return error_response(429, LIMIT_MESSAGE if error.description == LIMIT_MESSAGE else None)

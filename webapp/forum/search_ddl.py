@@ -1,0 +1,74 @@
+"""Search objects that metadata cannot describe, created with `forum_posts` (create_all) and by
+the 0002_forum migration, and kept out of autogenerate's comparison by name.
+
+SQLite: an FTS5 table with external content (the text lives once, in forum_posts) kept in sync
+by triggers, so a post and its index row always commit together. PostgreSQL: a GIN index over
+a weighted tsvector expression; queries must use exactly SEARCH_VECTOR to hit it.
+"""
+from sqlalchemy import event, insert, text
+
+from ..models import Category, Post
+from ..models.forum import SEED_CATEGORIES
+
+FTS_TABLE = "forum_posts_fts"
+PG_INDEX = "ix_forum_posts_search"
+SEARCH_VECTOR = ("(setweight(to_tsvector('english', title), 'A') || "
+                 "setweight(to_tsvector('english', body), 'B'))")
+
+SQLITE_CREATE = [
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, content='forum_posts', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON forum_posts BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON forum_posts BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); END",
+    f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF title, body ON forum_posts BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); "
+    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+]
+SQLITE_DROP = [f"DROP TABLE IF EXISTS {FTS_TABLE}"]  # its triggers go with forum_posts
+POSTGRES_CREATE = [f"CREATE INDEX {PG_INDEX} ON forum_posts USING gin ({SEARCH_VECTOR})"]
+POSTGRES_DROP = [f"DROP INDEX IF EXISTS {PG_INDEX}"]
+
+
+def statements(dialect: str, create: bool = True) -> list[str]:
+    if dialect == "sqlite":
+        return SQLITE_CREATE if create else SQLITE_DROP
+    if dialect == "postgresql":
+        return POSTGRES_CREATE if create else POSTGRES_DROP
+    return []
+
+
+def is_search_object(name: str | None) -> bool:
+    """True for the FTS5 table, its shadow tables and the GIN index (not in metadata)."""
+    return bool(name) and (name == PG_INDEX or name.startswith(FTS_TABLE))
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic `include_name` hook: compare everything except the search objects."""
+    return not is_search_object(name)
+
+
+def seed_rows() -> list[dict]:
+    return [{"slug": slug, "name": name, "position": position}
+            for position, (slug, name) in enumerate(SEED_CATEGORIES, start=1)]
+
+
+def _create_search(target, connection, **_):
+    for statement in statements(connection.dialect.name):
+        connection.execute(text(statement))
+
+
+def _drop_search(target, connection, **_):
+    for statement in statements(connection.dialect.name, create=False):
+        connection.execute(text(statement))
+
+
+def _seed_categories(target, connection, **_):
+    from ..models.types import utcnow
+    connection.execute(insert(target), [{**row, "created_at": utcnow()} for row in seed_rows()])
+
+
+event.listen(Post.__table__, "after_create", _create_search)
+event.listen(Post.__table__, "before_drop", _drop_search)
+event.listen(Category.__table__, "after_create", _seed_categories)
