@@ -1,12 +1,15 @@
-"""Keyset pages: a cursor is "<epoch ms>.<id>" of the last row shown; the next page is older."""
+"""Keyset pages: a cursor is "<epoch microseconds>.<id>" of the last row shown; the next page is older.
+
+Microseconds, not milliseconds: stored times keep them, and a rounded cursor would skip rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
-from ...models import from_epoch_ms, to_epoch_ms
 from .errors import ForumError
 
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+MICROSECOND = timedelta(microseconds=1)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -18,15 +21,15 @@ class Cursor:
 
 
 def make_cursor(moment: datetime, row_id: int) -> str:
-    return f"{to_epoch_ms(moment)}.{row_id}"
+    return f"{(moment - EPOCH) // MICROSECOND}.{row_id}"
 
 
 def parse_cursor(raw: str | None, field: str = "before") -> Cursor | None:
     if not raw:
         return None
-    ms, dot, row_id = raw.partition(".")
+    micros, dot, row_id = raw.partition(".")
     try:
-        cursor = Cursor(from_epoch_ms(int(ms)), int(row_id))
+        cursor = Cursor(EPOCH + int(micros) * MICROSECOND, int(row_id))
     except (ValueError, OverflowError, OSError) as error:
         raise ForumError("That page link is not valid.", {field: "Not a page cursor; use the link's value."}) \
             from error
