@@ -144,3 +144,11 @@ def test_api_comment_limit_applies_to_new_accounts(client, bearer, make_user):
     assert statuses.count(201) == 20 and statuses[-1] == 429
     assert "new accounts" in api.post(f"/api/v1/forum/posts/{post.id}/comments", json={"body": "x"}).json["error"]
     assert len(comments.comment_list(newcomer, post, limit=100).items) == 20
+
+
+def test_relevance_is_ranked_among_the_newest_matches(author, monkeypatch):
+    best = posts.create_post(author, "study", "Focus focus focus", "focus focus focus focus", utcnow())
+    newer = [posts.create_post(author, "study", f"Note {n}", "a little focus today", utcnow()) for n in range(3)]
+    assert search.search("focus")[0].post.id == best.id
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    assert {hit.post.id for hit in search.search("focus")} == {post.id for post in newer}
