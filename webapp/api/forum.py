@@ -105,6 +105,7 @@ def forum_create_post():
         post = posts.create_post(g.api_user, fields["category"], fields["title"], fields["body"], utcnow())
     except ForumError as error:
         _raise(ForumError(error.message, error.fields, 422) if error.status == 404 else error)
+    limits.wrote()
     return jsonify(post_json(post, 0)), 201
 
 
@@ -176,6 +177,7 @@ def forum_add_comment(post_id: int):
         comment = comments.add_comment(g.api_user, post_id, body, utcnow(), parent_id)
     except ForumError as error:
         _raise(error)
+    limits.wrote()
     return jsonify(comment_json(comment, 0)), 201
 
 

@@ -27,6 +27,7 @@ def add_comment(post_id: int):
                 fail(error)
             put_errors(form, error)
         else:
+            limits.wrote()
             if not is_htmx():
                 return redirect(url_for("community.post", post_id=post_id, _anchor=f"comment-{comment.id}"))
             return _new_comment_fragment(comment, parent_id)

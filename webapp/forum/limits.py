@@ -1,9 +1,10 @@
 """Rate limits for writing (Flask-Limiter): per person, stricter for accounts under a day old.
 
 Limits are checked before the view runs, so the person is found here from the session or the
-Bearer token without touching the token's usage counters. Only successful writes count.
+Bearer token without touching the token's usage counters. Only writes count: a view calls
+`wrote()` after one succeeds (showing the form, a preview or an invalid post costs nothing).
 """
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
@@ -36,17 +37,21 @@ def _limit(name: str):
     return value
 
 
-def _succeeded(response) -> bool:
-    return response.status_code < 400
+def wrote() -> None:
+    g.forum_wrote = True
+
+
+def _wrote(response) -> bool:
+    return bool(g.get("forum_wrote"))
 
 
 LIMIT_MESSAGE = ("You are writing faster than the community allows right now (new accounts have a smaller "
                  "daily allowance). Please wait a while and try again.")
 
-post_limit = limiter.shared_limit(_limit("POST"), scope="forum-posts", key_func=_writer_key,
-                                  deduct_when=_succeeded, error_message=LIMIT_MESSAGE)
+post_limit = limiter.shared_limit(_limit("POST"), scope="forum-posts", key_func=_writer_key, methods=["POST"],
+                                  deduct_when=_wrote, error_message=LIMIT_MESSAGE)
 comment_limit = limiter.shared_limit(_limit("COMMENT"), scope="forum-comments", key_func=_writer_key,
-                                     deduct_when=_succeeded, error_message=LIMIT_MESSAGE)
+                                     methods=["POST"], deduct_when=_wrote, error_message=LIMIT_MESSAGE)
 
 DEFAULTS = {
     "FORUM_POST_LIMIT": "10 per hour;40 per day",

@@ -65,6 +65,7 @@ def new_post():
                     fail(error)
                 put_errors(form, error)
             else:
+                limits.wrote()
                 flash("Your post is up.", "success")
                 return redirect(url_for("community.post", post_id=created.id))
     status = 422 if request.method == "POST" and preview is None else 200
