@@ -9,6 +9,7 @@ words rare), a 500-comment thread, then times through the service and Flask's te
   - the post page of the thread with 500 comments, full request (goal <= 100 ms).
 Prints one line per measurement, then one JSON line last. Medians of --repeat runs (warm).
 Run: .venv/bin/python bench/forum.py [--posts 200000] [--database-url postgresql+psycopg://...]
+     [--keep path.sqlite3: build there, or reuse it when it exists (same --posts and --seed)]
 """
 from __future__ import annotations
 
@@ -127,13 +128,20 @@ def document_frequency(app, word: str) -> int:
         return db.session.execute(text(query), {"w": word}).scalar()
 
 
-def timed(run, repeat: int) -> float:
+CPU: dict[str, float] = {}
+
+
+def timed(run, repeat: int, label: str = "") -> float:
+    """Median wall ms; the median CPU ms of this process (client and app) goes to CPU[label],
+    since other load on a shared machine inflates wall times but not CPU time."""
     run()  # warm
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run()
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    CPU[label] = round(statistics.median(cpu), 1)
     return round(statistics.median(samples), 1)
 
 
@@ -143,15 +151,23 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--database-url", help="PostgreSQL URL (its public schema is dropped!); default a temp SQLite file")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--keep", help="SQLite file to build, or to reuse when it exists")
     args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/forum-bench.sqlite3"
+    reuse = bool(args.keep and os.path.exists(args.keep))
+    url = args.database_url or f"sqlite:///{args.keep or tempfile.mkdtemp() + '/forum-bench.sqlite3'}"
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
-        db.create_all()
-    built = build(app, args.posts, random.Random(args.seed))
+    if reuse:
+        with app.app_context():
+            thread_id = db.session.execute(text("SELECT max(id) FROM forum_posts")).scalar()
+        built = {"words": vocabulary(random.Random(args.seed)), "thread_id": thread_id, "load_s": None,
+                 "index_s": None}
+    else:
+        with app.app_context():
+            if db.engine.dialect.name == "postgresql":
+                db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+                db.session.commit()
+            db.create_all()
+        built = build(app, args.posts, random.Random(args.seed))
     print(f"built {args.posts:,} posts in {built['load_s']} s, search index in {built['index_s']} s")
     common = built["words"][0]
     # A mid-frequency word: the first one, going down the ranks, in about 0.5 % of posts or fewer.
@@ -163,20 +179,25 @@ def main() -> None:
     with app.app_context():
         for label, word in (("mid", mid), ("common", common)):
             hits = document_frequency(app, word)
-            ms = timed(lambda: search.search(word), args.repeat)
-            page_ms = timed(lambda: client.get(f"/community/search?q={word}"), args.repeat)
-            print(f"search top-20, {label} term {word!r} ({hits:,} posts): {ms} ms (page {page_ms} ms)")
+            ms = timed(lambda: search.search(word), args.repeat, f"search_{label}")
+            page_ms = timed(lambda: client.get(f"/community/search?q={word}"), args.repeat, f"search_{label}_page")
+            print(f"search top-20, {label} term {word!r} ({hits:,} posts): {ms} ms, CPU {CPU[f'search_{label}']} ms "
+                  f"(page {page_ms} ms, CPU {CPU[f'search_{label}_page']} ms)")
             results[f"search_{label}_ms"], results[f"search_{label}_page_ms"] = ms, page_ms
             results[f"search_{label}_hits"] = hits
-        results["category_page_ms"] = timed(lambda: client.get("/community/c/study"), args.repeat)
-        print(f"category page: {results['category_page_ms']} ms")
+        results["category_page_ms"] = timed(lambda: client.get("/community/c/study"), args.repeat, "category_page")
+        print(f"category page: {results['category_page_ms']} ms, CPU {CPU['category_page']} ms")
         response = client.get(f"/community/p/{built['thread_id']}")
         assert response.status_code == 200 and response.get_data(as_text=True).count('class="comment ') == 500
-        results["thread_500_ms"] = timed(lambda: client.get(f"/community/p/{built['thread_id']}"), args.repeat)
-        print(f"thread with 500 comments: {results['thread_500_ms']} ms")
+        results["thread_500_ms"] = timed(lambda: client.get(f"/community/p/{built['thread_id']}"), args.repeat,
+                                         "thread_500")
+        print(f"thread with 500 comments: {results['thread_500_ms']} ms, CPU {CPU['thread_500']} ms")
         db.engine.dispose()
     results["goals_met"] = {"search": max(results["search_mid_ms"], results["search_common_ms"]) <= 25,
                             "category": results["category_page_ms"] <= 30, "thread": results["thread_500_ms"] <= 100}
+    results["cpu_ms"] = CPU
+    with open("/proc/loadavg") as loadavg:
+        results["load_average"] = float(loadavg.read().split()[0])
     print(json.dumps(results))
 
 

@@ -55,6 +55,7 @@ def upgrade():
         batch_op.create_index('ix_forum_posts_activity', ['last_activity_at', 'id'], unique=False)
         batch_op.create_index('ix_forum_posts_author_created', ['author_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_forum_posts_category_activity', ['category_id', 'last_activity_at', 'id'], unique=False)
+        batch_op.create_index('ix_forum_posts_pinned', ['pinned', 'category_id', 'last_activity_at'], unique=False)
 
     op.create_table('forum_comments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -144,6 +145,7 @@ def downgrade():
 
     op.drop_table('forum_comments')
     with op.batch_alter_table('forum_posts', schema=None) as batch_op:
+        batch_op.drop_index('ix_forum_posts_pinned')
         batch_op.drop_index('ix_forum_posts_category_activity')
         batch_op.drop_index('ix_forum_posts_author_created')
         batch_op.drop_index('ix_forum_posts_activity')

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_wtf.csrf import generate_csrf
 
 from ..rules import forum_permissions as can
 from ..rules.forum_threads import flatten
@@ -36,6 +37,7 @@ def post_context(viewer, post_id: int) -> dict:
         "comment_liked": likes.liked_by(viewer, "comment", comment_ids),
         "can_reply": can.can_reply(viewer, post), "comment_form": CommentForm(),
         "is_moderator": can.is_moderator(viewer),
+        "csrf": generate_csrf(),  # once for the page's many small forms
     }
 
 

@@ -36,6 +36,8 @@ class Post(db.Model):
         # Keyset pages: newest activity first, per category and over all categories.
         Index("ix_forum_posts_category_activity", "category_id", "last_activity_at", "id"),
         Index("ix_forum_posts_activity", "last_activity_at", "id"),
+        # Pinned posts head every list: found without scanning a category.
+        Index("ix_forum_posts_pinned", "pinned", "category_id", "last_activity_at"),
         Index("ix_forum_posts_author_created", "author_id", "created_at", "id"),
     )
 
