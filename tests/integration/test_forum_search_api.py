@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from webapp.extensions import db
-from webapp.forum.services import comments, posts, search
+from webapp.forum.services import comments, moderation, posts, search
 from webapp.models import Post, utcnow
 
 
@@ -61,9 +61,16 @@ def test_any_input_is_safe(client, author, query):
 
 def test_hidden_and_deleted_posts_are_not_found_and_edits_are(author, make_user):
     made = make_posts(author)
+    moderator = make_user("mod", role="moderator")
     posts.delete_post(author, made["thesis"].id, utcnow())
     posts.edit_post(author, made["other"].id, utcnow(), body="Now about my thesis too.")
     assert {h.post.id for h in search.search("thesis")} == {made["routine"].id, made["other"].id}
+    moderation.set_hidden(moderator, "post", made["routine"].id, True, utcnow())
+    assert {h.post.id for h in search.search("thesis")} == {made["other"].id}
+    moderation.set_hidden(moderator, "post", made["routine"].id, False, utcnow())
+    moderation.set_hidden(moderator, "post", made["thesis"].id, False, utcnow())  # restores a deletion too
+    assert {h.post.id for h in search.search("thesis")} == {made["thesis"].id, made["routine"].id, made["other"].id}
+    assert search.search("exams") == []  # the edit replaced the old words in the index
 
 
 # ---------------------------------------------------------------- API

@@ -2,8 +2,9 @@
 the 0002_forum migration, and kept out of autogenerate's comparison by name.
 
 SQLite: an FTS5 table with external content (the text lives once, in forum_posts) kept in sync
-by triggers, so a post and its index row always commit together. PostgreSQL: a GIN index over
-a weighted tsvector expression; queries must use exactly SEARCH_VECTOR to hit it.
+by triggers, so a post and its index row always commit together. PostgreSQL: a partial GIN index
+over a weighted tsvector expression; queries must use exactly SEARCH_VECTOR and the visibility
+predicate to hit it. Both index visible posts only.
 """
 from sqlalchemy import event, insert, text
 
@@ -15,19 +16,25 @@ PG_INDEX = "ix_forum_posts_search"
 SEARCH_VECTOR = ("(setweight(to_tsvector('english', title), 'A') || "
                  "setweight(to_tsvector('english', body), 'B'))")
 
+VISIBLE = "{row}.deleted_at IS NULL AND {row}.hidden_at IS NULL"
+_DELETE_OLD = (f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) "
+               f"SELECT 'delete', old.id, old.title, old.body WHERE {VISIBLE.format(row='old')};")
+_INSERT_NEW = (f"INSERT INTO {FTS_TABLE}(rowid, title, body) "
+               f"SELECT new.id, new.title, new.body WHERE {VISIBLE.format(row='new')};")
+# Only visible posts are indexed (deleting or hiding one takes it out, restoring puts it back),
+# so a search needs no look-up in forum_posts to drop them. Never run FTS5's 'rebuild' on a
+# database with deleted or hidden posts: it would index every row.
 SQLITE_CREATE = [
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, content='forum_posts', content_rowid='id', "
     "tokenize='porter unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON forum_posts BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
-    f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON forum_posts BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); END",
-    f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF title, body ON forum_posts BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); "
-    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON forum_posts BEGIN {_INSERT_NEW} END",
+    f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON forum_posts BEGIN {_DELETE_OLD} END",
+    f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF title, body, deleted_at, hidden_at ON forum_posts BEGIN "
+    f"{_DELETE_OLD} {_INSERT_NEW} END",
 ]
 SQLITE_DROP = [f"DROP TABLE IF EXISTS {FTS_TABLE}"]  # its triggers go with forum_posts
-POSTGRES_CREATE = [f"CREATE INDEX {PG_INDEX} ON forum_posts USING gin ({SEARCH_VECTOR})"]
+POSTGRES_CREATE = [f"CREATE INDEX {PG_INDEX} ON forum_posts USING gin ({SEARCH_VECTOR}) "
+                   f"WHERE {VISIBLE.format(row='forum_posts')}"]
 POSTGRES_DROP = [f"DROP INDEX IF EXISTS {PG_INDEX}"]
 
 

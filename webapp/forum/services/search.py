@@ -5,7 +5,7 @@ Input: words (all must match), "quoted phrases", -excluded words, and OR between
 of the body where matched words are wrapped in <mark> and everything else is escaped.
 Any input is safe: on SQLite every user term is quoted before it reaches FTS5's MATCH.
 
-Relevance is ranked among the RANK_WINDOW newest matching posts. A word found in most of a
+Relevance is ranked among the RANK_WINDOW newest matching posts (2,000). A word found in most of a
 million posts would otherwise have every match scored for each search (hundreds of ms); for a
 forum, the best of the newest few thousand is also the more useful answer. Rarer terms, which
 have fewer matches than the window, are ranked over all of them.
@@ -26,7 +26,7 @@ from ..text import clean_line
 PAGE_SIZE = 20
 MAX_PAGES = 25
 QUERY_MAX = 200
-RANK_WINDOW = 5000
+RANK_WINDOW = 2000
 START, STOP = "\x02", "\x03"  # never in stored text (clean_text removes C0 controls)
 _TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
@@ -102,17 +102,19 @@ def _sqlite(query: str, filters: list[str], params: dict) -> list[tuple]:
     expression = fts5_expression(query)
     if expression is None:
         return []
-    matching = f"""FROM {FTS_TABLE} JOIN forum_posts AS p ON p.id = {FTS_TABLE}.rowid
-        WHERE {FTS_TABLE} MATCH :match AND {' AND '.join(filters)}"""
+    # The index holds visible posts only; the posts table is joined for category/author alone.
+    filters = [condition for condition in filters if condition.startswith(("p.category_id", "p.author_id"))]
+    join = f"JOIN forum_posts AS p ON p.id = {FTS_TABLE}.rowid" if filters else ""
+    matching = f"FROM {FTS_TABLE} {join} WHERE {FTS_TABLE} MATCH :match" + "".join(f" AND {f}" for f in filters)
     params = {**params, "match": expression}
     # FTS5 walks a term's doclist in rowid order without scoring, so finding the window is cheap.
     oldest = db.session.execute(text(f"""SELECT {FTS_TABLE}.rowid {matching}
         ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET :window - 1"""), params).scalar()
     sql = text(f"""
-        SELECT p.id, highlight({FTS_TABLE}, 0, :start, :stop),
+        SELECT {FTS_TABLE}.rowid, highlight({FTS_TABLE}, 0, :start, :stop),
                snippet({FTS_TABLE}, 1, :start, :stop, '…', 24)
         {matching} AND {FTS_TABLE}.rowid >= :oldest
-        ORDER BY bm25({FTS_TABLE}, 4.0, 1.0), p.id DESC
+        ORDER BY bm25({FTS_TABLE}, 4.0, 1.0), {FTS_TABLE}.rowid DESC
         LIMIT :limit OFFSET :offset""")
     return [tuple(row) for row in db.session.execute(sql, {**params, "oldest": oldest or 0})]
 
