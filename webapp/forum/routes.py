@@ -6,7 +6,7 @@ from ..models import utcnow
 from . import bp, limits
 from .forms import EditPostForm, PostForm
 from .markdown import render_markdown
-from .services import ForumError, NotFound, comments, posts, search
+from .services import ForumError, NotFound, comments, likes, posts, search
 from .services.pages import parse_cursor
 from .viewcontext import list_context, post_context
 from .viewhelpers import fail, int_arg, is_htmx, put_errors, reader
@@ -150,5 +150,6 @@ def person(username: str):
         fail(error if error.status == 404 else ForumError(error.message, status=400))
     post_page = posts.list_posts(reader(), author=author, include_pinned=True, before=before)
     comment_page = comments.comments_by(reader(), author) if before is None else None
+    like_counts = likes.like_counts("post", [post.id for post in post_page.items])
     return render_template("forum/person.html", author=author, post_page=post_page, comment_page=comment_page,
-                           first_page=before is None)
+                           first_page=before is None, like_counts=like_counts)
