@@ -79,6 +79,9 @@ def test_a_reply_to_a_reply_appears_in_place_with_htmx(client, make_user, signed
     assert f'id="reply-slot-{parent.id}"' in html and 'hx-swap-oob="true"' in html
     page = browser.get(f"/community/p/{post.id}").get_data(as_text=True)
     assert page.index(f'id="replies-{parent.id}"') < page.index("Nested <em>reply</em>")
+    odd = browser.post(f"/community/p/{post.id}/comments", headers={"HX-Request": "true"},
+                       data={"body": "Deep", "parent_id": parent.id, "depth": "nonsense", "csrf_token": token})
+    assert odd.status_code == 200
 
 
 def test_an_empty_htmx_reply_gets_its_form_back_with_the_message(client, make_user, signed_in, post_of):

@@ -42,15 +42,20 @@ def add_comment(post_id: int):
 
 
 def _new_comment_fragment(comment, parent_id):
+    """The new comment drawn where the reply form sent it; the form says how deep its parent is
+    drawn (display only: the thread is rebuilt from parent_id on every page load)."""
     post = posts.get_post(current_user, comment.post_id)
-    parent_depth = int(request.form.get("depth", "-1") or -1) if parent_id else -1
-    depth = min(parent_depth + 1, MAX_DEPTH - 1)
-    replying_to = comment.parent_id and parent_depth + 1 >= MAX_DEPTH
-    node = Node(comment, SHOWN, depth, replying_to=None, children=[])
-    if replying_to:
+    depth = _parent_depth() + 1 if parent_id else 0
+    node = Node(comment, SHOWN, min(depth, MAX_DEPTH - 1))
+    if depth >= MAX_DEPTH:
         node.replying_to = comments.get_comment(current_user, parent_id).author_name
     return render_template("forum/_new_comment.html", parent_id=parent_id, form=CommentForm(formdata=None),
                            **comment_context(current_user, node, post))
+
+
+def _parent_depth() -> int:
+    raw = request.form.get("depth", "")
+    return min(int(raw), MAX_DEPTH) if raw.isdigit() else 0
 
 
 @bp.get("/comments/<int:comment_id>/reply")
