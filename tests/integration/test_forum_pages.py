@@ -265,3 +265,21 @@ def test_categories_can_be_added_renamed_and_reordered_by_moderators(client, mak
     assert write(moderator, f"/community/moderation/categories/{study.id}", name="x", move="down").status_code == 302
     assert [c.name for c in posts.categories()][:2] == ["Work", "Studying"]
     assert write(signed_in(old_user(make_user)), "/community/moderation/categories", name="Mine").status_code == 403
+
+
+def test_ids_and_cursors_out_of_range_are_not_found_not_errors(client, make_user, signed_in, bearer, post_of):
+    post = post_of()
+    huge = 10**30
+    browser = signed_in(old_user(make_user, role="moderator"))
+    for path in (f"/community/p/{huge}", f"/community/comments/{huge}/reply", f"/community/p/{huge}/edit"):
+        assert browser.get(path).status_code == 404
+    for path in (f"/community/like/post/{huge}", f"/community/moderate/comment/{huge}/hide",
+                 f"/community/moderation/reports/{huge}/resolve", f"/community/p/{huge}/pin"):
+        assert write(browser, path, liked="1").status_code == 404
+    assert write(browser, f"/community/p/{post.id}/comments", body="x", parent_id=str(huge)).status_code == 302
+    assert client.get(f"/community/?before=1.{huge}").status_code == 400
+    assert client.get(f"/community/?before={huge}.1").status_code == 400
+    api = bearer(old_user(make_user))
+    assert api.get(f"/api/v1/forum/posts/{huge}").status_code == 404
+    assert api.post(f"/api/v1/forum/posts/{post.id}/comments", json={"body": "x", "parent_id": huge}).status_code == 422
+    assert api.get(f"/api/v1/forum/posts?cursor=1.{huge}").status_code == 422

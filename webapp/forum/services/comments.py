@@ -11,7 +11,7 @@ from ...rules import forum_permissions as can
 from ...rules.forum_threads import build_thread
 from ..markdown import render_markdown
 from ..text import clean
-from .errors import Conflict, NotAllowed, NotFound, invalid
+from .errors import Conflict, NotAllowed, NotFound, invalid, row
 from .pages import Cursor, Page, older_than, page_of
 from .posts import check_body, get_post, require_participant
 
@@ -25,7 +25,7 @@ def add_comment(author: User, post_id: int, body: str, now: datetime, parent_id:
     if message := check_body(body):
         raise invalid({"body": message})
     if parent_id is not None:
-        parent = db.session.get(Comment, parent_id)
+        parent = row(Comment, parent_id)
         if parent is None or parent.post_id != post.id or not can.can_see(author, parent):
             raise invalid({"parent_id": "That comment is not in this thread."})
         if parent.deleted_at is not None:
@@ -39,7 +39,7 @@ def add_comment(author: User, post_id: int, body: str, now: datetime, parent_id:
 
 
 def get_comment(viewer, comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
+    comment = row(Comment, comment_id)
     if comment is None or not can.can_see(viewer, comment):
         raise NotFound("There is no such comment.")
     get_post(viewer, comment.post_id)

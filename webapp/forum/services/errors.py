@@ -26,3 +26,14 @@ class Conflict(ForumError):
 def invalid(fields: dict) -> ForumError:
     message = next(iter(fields.values())) if len(fields) == 1 else "Some fields are not valid."
     return ForumError(message, fields)
+
+
+MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger number names nothing (and would overflow)
+
+
+def row(model, row_id):
+    """db.session.get for ids from outside: an id out of range is simply not found."""
+    from ...extensions import db
+    if not isinstance(row_id, int) or isinstance(row_id, bool) or not 0 < row_id <= MAX_ID:
+        return None
+    return db.session.get(model, row_id)

@@ -10,7 +10,7 @@ from ...extensions import db
 from ...models import Category, Comment, Post, Report, User
 from ...rules import forum_permissions as can
 from ..text import clean_line
-from .errors import Conflict, NotAllowed, NotFound, invalid
+from .errors import Conflict, NotAllowed, NotFound, invalid, row
 from .posts import get_post, require_participant
 
 REASON_MAX = 500
@@ -35,7 +35,7 @@ def set_post_flag(user: User, post_id: int, flag: str, value: bool) -> Post:
 
 def _item(user, kind: str, item_id: int):
     model = Post if kind == "post" else Comment
-    item = db.session.get(model, item_id)
+    item = row(model, item_id)
     if item is None:
         raise NotFound(f"There is no such {kind}.")
     return item
@@ -79,7 +79,7 @@ def open_reports(user: User, limit: int = 100) -> list[Report]:
 
 def resolve_report(user: User, report_id: int, resolution: str, now: datetime) -> Report:
     require_moderator(user)
-    entry = db.session.get(Report, report_id)
+    entry = row(Report, report_id)
     if entry is None:
         raise NotFound("There is no such report.")
     if entry.resolved_at is not None:
@@ -122,7 +122,7 @@ def add_category(user: User, name: str) -> Category:
 def rename_category(user: User, category_id: int, name: str) -> Category:
     """Renaming keeps the slug, so links people shared keep working."""
     require_moderator(user)
-    category = db.session.get(Category, category_id)
+    category = row(Category, category_id)
     if category is None:
         raise NotFound("There is no such category.")
     category.name = _check_category_name(name, exclude_id=category.id)

@@ -33,7 +33,7 @@ def parse_cursor(raw: str | None, field: str = "before") -> Cursor | None:
     except (ValueError, OverflowError, OSError) as error:
         raise ForumError("That page link is not valid.", {field: "Not a page cursor; use the link's value."}) \
             from error
-    if not dot or cursor.id < 0:
+    if not dot or not 0 <= cursor.id < 2**63:
         raise ForumError("That page link is not valid.", {field: "Not a page cursor; use the link's value."})
     return cursor
 

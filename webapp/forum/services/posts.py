@@ -10,7 +10,7 @@ from ...models import Category, Comment, Post, User
 from ...rules import forum_permissions as can
 from ..markdown import render_markdown
 from ..text import clean, clean_line
-from .errors import NotAllowed, NotFound, invalid
+from .errors import NotAllowed, NotFound, invalid, row
 from .pages import Cursor, Page, older_than, page_of
 
 TITLE_MIN, TITLE_MAX = 3, 150
@@ -108,7 +108,7 @@ def has_visible_comments(post_id: int) -> bool:
 
 def get_post(viewer, post_id: int) -> Post:
     """The post as `viewer` may see it, else NotFound (hidden and emptied posts do not leak)."""
-    post = db.session.get(Post, post_id)
+    post = row(Post, post_id)
     if post is None or not can.can_see(viewer, post):
         raise NotFound("There is no such post.")
     if post.deleted_at is not None and not can.is_moderator(viewer) and not has_visible_comments(post.id):
