@@ -124,7 +124,8 @@ def document_frequency(app, word: str) -> int:
         if db.engine.dialect.name == "sqlite":
             query = f"SELECT count(*) FROM {search_ddl.FTS_TABLE} WHERE {search_ddl.FTS_TABLE} MATCH :w"
             return db.session.execute(text(query), {"w": f'"{word}"'}).scalar()
-        query = f"SELECT count(*) FROM forum_posts WHERE {search_ddl.SEARCH_VECTOR} @@ plainto_tsquery('english', :w)"
+        query = (f"SELECT count(*) FROM forum_posts WHERE deleted_at IS NULL AND hidden_at IS NULL "
+                 f"AND {search_ddl.SEARCH_VECTOR} @@ plainto_tsquery('english', :w)")  # the partial index
         return db.session.execute(text(query), {"w": word}).scalar()
 
 
@@ -152,8 +153,10 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL URL (its public schema is dropped!); default a temp SQLite file")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--keep", help="SQLite file to build, or to reuse when it exists")
+    parser.add_argument("--reuse", action="store_true", help="measure the database as it is (built before)")
+    parser.add_argument("--mid-word", help="the mid-frequency word to search (found by scanning when not given)")
     args = parser.parse_args()
-    reuse = bool(args.keep and os.path.exists(args.keep))
+    reuse = args.reuse or bool(args.keep and os.path.exists(args.keep))
     url = args.database_url or f"sqlite:///{args.keep or tempfile.mkdtemp() + '/forum-bench.sqlite3'}"
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     if reuse:
@@ -172,7 +175,7 @@ def main() -> None:
     common = built["words"][0]
     # A mid-frequency word: the first one, going down the ranks, in about 0.5 % of posts or fewer.
     target = max(1, args.posts // 200)
-    mid = next(w for w in built["words"][20:] if document_frequency(app, w) <= target)
+    mid = args.mid_word or next(w for w in built["words"][20:] if document_frequency(app, w) <= target)
     results = {"database": url.split(":")[0], "posts": args.posts, "load_s": built["load_s"],
                "index_s": built["index_s"]}
     client = app.test_client()
