@@ -125,7 +125,7 @@ def document_frequency(app, word: str) -> int:
             query = f"SELECT count(*) FROM {search_ddl.FTS_TABLE} WHERE {search_ddl.FTS_TABLE} MATCH :w"
             return db.session.execute(text(query), {"w": f'"{word}"'}).scalar()
         query = (f"SELECT count(*) FROM forum_posts WHERE deleted_at IS NULL AND hidden_at IS NULL "
-                 f"AND {search_ddl.SEARCH_VECTOR} @@ plainto_tsquery('english', :w)")  # the partial index
+                 f"AND {search_ddl.PG_COLUMN} @@ plainto_tsquery('english', :w)")  # the partial index
         return db.session.execute(text(query), {"w": word}).scalar()
 
 

@@ -32,7 +32,9 @@ def _search_objects(connection, kind) -> set[str]:
     if kind == "sqlite":
         query = "SELECT type || ' ' || name FROM sqlite_master WHERE name LIKE 'forum_posts_fts%'"
     else:
-        query = "SELECT 'index ' || indexname FROM pg_indexes WHERE indexname = 'ix_forum_posts_search'"
+        query = ("SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes WHERE indexname = 'ix_forum_posts_search' "
+                 "UNION SELECT 'column ' || column_name || ' ' || data_type || ' ' || is_generated "
+                 "FROM information_schema.columns WHERE table_name = 'forum_posts' AND column_name = 'search_vector'")
     return set(connection.execute(text(query)).scalars())
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import select, text
 
 from ...extensions import db
 from ...models import Post
-from ..search_ddl import FTS_TABLE, SEARCH_VECTOR
+from ..search_ddl import FTS_TABLE, PG_COLUMN
 from ..text import clean_line
 
 PAGE_SIZE = 20
@@ -133,11 +133,11 @@ def _postgres(query: str, filters: list[str], params: dict) -> list[tuple]:
     sql = text(f"""
         WITH q AS (SELECT websearch_to_tsquery('english', :query) AS query),
         recent AS (
-            SELECT p.id, p.title, p.body FROM forum_posts AS p, q
-            WHERE {SEARCH_VECTOR} @@ q.query AND {' AND '.join(filters)}
+            SELECT p.id, p.{PG_COLUMN} AS vector FROM forum_posts AS p, q
+            WHERE p.{PG_COLUMN} @@ q.query AND {' AND '.join(filters)}
             ORDER BY p.id DESC LIMIT :window),
         hits AS (
-            SELECT recent.id, ts_rank({SEARCH_VECTOR}, q.query) AS rank FROM recent, q
+            SELECT recent.id, ts_rank(recent.vector, q.query) AS rank FROM recent, q
             ORDER BY rank DESC, recent.id DESC LIMIT :limit OFFSET :offset)
         SELECT p.id, ts_headline('english', p.title, q.query, :title_options),
                ts_headline('english', p.body, q.query, :options)
