@@ -72,9 +72,6 @@ def build(app, posts: int, rng: random.Random) -> dict:
         # Bulk load without the search objects, then build them once (what a restore would do).
         for statement in search_ddl.statements(dialect, create=False):
             db.session.execute(text(statement))
-        if dialect == "sqlite":
-            for suffix in ("ai", "ad", "au"):
-                db.session.execute(text(f"DROP TRIGGER IF EXISTS {search_ddl.FTS_TABLE}_{suffix}"))
         db.session.commit()
         started = time.perf_counter()
         for first in range(0, posts, BATCH):

@@ -34,7 +34,8 @@ SQLITE_CREATE = [
     f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF title, body, deleted_at, hidden_at ON forum_posts BEGIN "
     f"{_DELETE_OLD} {_INSERT_NEW} END",
 ]
-SQLITE_DROP = [f"DROP TABLE IF EXISTS {FTS_TABLE}"]  # its triggers go with forum_posts
+SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")] + [
+    f"DROP TABLE IF EXISTS {FTS_TABLE}"]
 POSTGRES_CREATE = [
     f"ALTER TABLE forum_posts ADD COLUMN {PG_COLUMN} tsvector GENERATED ALWAYS AS {SEARCH_VECTOR} STORED",
     f"CREATE INDEX {PG_INDEX} ON forum_posts USING gin ({PG_COLUMN}) WHERE {VISIBLE.format(row='forum_posts')}",
