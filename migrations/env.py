@@ -89,6 +89,10 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # Full-text search objects live outside the metadata (see webapp/forum/search_ddl.py).
+    from webapp.forum.search_ddl import include_name
+    conf_args.setdefault("include_name", include_name)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -28,6 +28,8 @@ class User(UserMixin, db.Model):
     # Today's ring fills at this many minutes of focus (today/forms.py holds the limits).
     daily_goal_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULT_DAILY_GOAL_MINUTES,
                                                     server_default=str(DEFAULT_DAILY_GOAL_MINUTES))
+    # member, moderator or admin (webapp.models.forum.ROLES); set with `flask users set-role`.
+    role: Mapped[str] = mapped_column(String(20), default="member", server_default="member")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Set by the user loader: the login session this request belongs to (see accounts.sessions).
@@ -41,6 +43,10 @@ class User(UserMixin, db.Model):
     @property
     def name(self) -> str:
         return self.display_name or self.username or "Guest"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in ("moderator", "admin")
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username or 'guest'}>"
