@@ -37,3 +37,9 @@ def user_for_token(raw: str) -> User | None:
                        .values(last_used_at=utcnow(), uses=ApiToken.uses + 1))
     db.session.commit()
     return db.session.get(User, token.user_id)
+
+
+def token_owner(raw: str) -> User | None:
+    """Whose live token this is, without counting a use (rate-limit keys look before the view)."""
+    return db.session.execute(select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+        ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None))).scalar_one_or_none()

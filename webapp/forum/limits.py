@@ -7,19 +7,17 @@ Bearer token without touching the token's usage counters. Only writes count: a v
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from sqlalchemy import select
 
-from ..api.auth import hash_token
-from ..extensions import db, limiter
-from ..models import ApiToken, User, utcnow
+from ..accounts.tokens import token_owner
+from ..extensions import limiter
+from ..models import utcnow
 from ..rules.forum_permissions import is_new_account
 
 
 def _writer():
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and raw.strip():
-        return db.session.execute(select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-            ApiToken.token_hash == hash_token(raw.strip()), ApiToken.revoked_at.is_(None))).scalar_one_or_none()
+        return token_owner(raw.strip())
     return current_user if current_user.is_authenticated else None
 
 
