@@ -23,6 +23,9 @@ from webapp.accounts.tokens import issue_token
 from webapp.extensions import db, limiter
 from webapp.focus import services
 from webapp.focus.times import utc_to_local
+from webapp.forum.services import comments as forum_comments
+from webapp.forum.services import moderation as forum_moderation
+from webapp.forum.services import posts as forum_posts
 from webapp.jsonsafety import SafeRequest
 from webapp.models import utcnow
 
@@ -59,13 +62,22 @@ class World:
             end_time=start + timedelta(minutes=8))
         self.room = make_room(self.user)
         self.token, self.raw_token = issue_token(self.user)
+        # A moderator, so the forum's moderation routes reach their handlers too.
+        self.user.role = "moderator"
+        self.post = forum_posts.create_post(self.user, "study", "Fuzzing the forum", "A *body*.", utcnow())
+        self.comment = forum_comments.add_comment(self.user, self.post.id, "A reply", utcnow())
+        self.forum_report = forum_moderation.report(self.user, "post", self.post.id, "Just checking", utcnow())
+        db.session.commit()
         inside = (start + timedelta(minutes=10), start + timedelta(minutes=20))
         local = [utc_to_local(moment, ZONE).strftime("%Y-%m-%dT%H:%M") for moment in inside]
         iso = [moment.isoformat().replace("+00:00", "Z") for moment in inside]
         self.path_values = {"code": self.room.code, "username": self.user.username, "action": "pause",
                             "choice": "pause", "name": "summary", "session_id": self.session.id,
                             "interruption_id": self.interruption.id, "task_id": self.task.id,
-                            "token_id": self.token.id}
+                            "token_id": self.token.id, "slug": self.post.category.slug,
+                            "category_id": self.post.category_id, "post_id": self.post.id,
+                            "comment_id": self.comment.id, "report_id": self.forum_report.id, "kind": "post",
+                            "item_id": self.post.id}
         common = {"note": "fine", "description": "door", "title": "A task", "name": "Fuzz room",
                   "display_name": "Fuzzy", "login": "fuzzer", "timezone": "Europe/Berlin"}
         self.form_values = {**common, "start_time": local[0], "end_time": local[1], "type": "phone",
