@@ -25,8 +25,9 @@ def create_app(config_class: type[Config] = Config, overrides: dict | None = Non
     from .accounts import init_app as init_accounts
     init_accounts(app)
 
-    from . import errors, main, templating
+    from . import errors, main, staticfiles, templating
     templating.init_app(app)
+    staticfiles.init_app(app)
     errors.init_app(app)
     app.register_blueprint(main.bp)
 

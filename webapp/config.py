@@ -59,6 +59,8 @@ class Config:
     # e.g. when a separate clock process owns it.
     RUN_TICKER = os.environ.get("RUN_TICKER", "1") == "1"
     TICK_SECONDS = 1.0
+    # Hashed and compressed copies of static/, made at start (see webapp/staticfiles.py).
+    STATIC_BUILD_DIR = os.environ.get("STATIC_BUILD_DIR") or str(INSTANCE_DIR / "static-build")
 
     @classmethod
     def resolve_secret_key(cls) -> str:
