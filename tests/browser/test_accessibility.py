@@ -105,3 +105,17 @@ def test_signed_out_pages_have_no_serious_accessibility_problems(live_server, wo
 def test_signed_in_pages_have_no_serious_accessibility_problems(live_server, world, browser, scheme):
     problems = check_pages(browser, live_server, scheme, signed_in_pages(world), username="ada")
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_focus_shows_a_clear_ring(live_server, browser, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(live_server.url + "/login")
+    rings = []
+    for _ in range(6):  # skip link, brand, navigation, the form's fields and button
+        page.keyboard.press("Tab")
+        rings.append(page.evaluate("""() => { const style = getComputedStyle(document.activeElement);
+            return [document.activeElement.tagName, style.outlineStyle, parseFloat(style.outlineWidth)]; }"""))
+    context.close()
+    assert all(style == "solid" and width >= 2 for _, style, width in rings), rings
