@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from .accounts.timezones import zone_of
 from .rules.durations import format_duration, whole_minutes
+from .rules.rhythm import room_rhythm
 from .rules.session_status import STATUS_LABELS
 
 __all__ = ["format_duration", "format_clock", "local_time", "browser_summary", "init_app"]
@@ -60,9 +61,16 @@ def browser_summary(user_agent: str | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(duration=format_duration, minutes=whole_minutes, clock=format_clock,
                                  local_time=local_time, browser_summary=browser_summary,
-                                 status_label=status_label)
+                                 status_label=status_label, rhythm=room_rhythm)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    @app.after_request
+    def _vary_on_htmx(response):
+        """A URL answers a page or (to htmx) a fragment; caches must keep the two apart, or Back
+        after a search shows the bare fragment the browser cached under the same URL."""
+        response.vary.update(("HX-Request", "HX-Target"))
+        return response
 
     @app.context_processor
     def _navigation():
