@@ -15,6 +15,7 @@ from webapp.api.auth import issue_token
 from webapp.extensions import db
 from webapp.insights.sample import add_session, seed_history
 from webapp.models import FocusSession, Task, utcnow
+from webapp.rooms import presence
 from webapp.rooms import services as rooms
 from webapp.rules.session_status import STATUS_LABELS
 
@@ -41,9 +42,11 @@ def world(live_server):
         db.session.add(task)
         issue_token(ada)
         db.session.commit()
-        running = rooms.create_room(ada, {"name": "Morning writing"}, utcnow())
+        running = rooms.create_room(ada, {"name": "Morning writing", "is_public": True}, utcnow())
         rooms.control(running, ada, "start", utcnow())
-        rooms.create_room(ada, {"name": "Quiet library"}, utcnow())
+        listed = rooms.create_room(ada, {"name": "Quiet library", "is_public": True}, utcnow())
+        for room in (running, listed):  # someone is on the page, so the directory lists them
+            presence.connect(room, ada.id, utcnow())
         session = db.session.scalars(select(FocusSession).where(FocusSession.user_id == ada.id)
                                      .order_by(FocusSession.id.desc())).first()
         return {"room": running.code, "session": session.id, "interruption": session.interruptions[0].id,
