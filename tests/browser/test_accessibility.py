@@ -47,7 +47,8 @@ def world(live_server):
         listed = rooms.create_room(ada, {"name": "Quiet library", "is_public": True}, utcnow())
         for room in (running, listed):  # someone is on the page, so the directory lists them
             presence.connect(room, ada.id, utcnow())
-        session = db.session.scalars(select(FocusSession).where(FocusSession.user_id == ada.id)
+        session = db.session.scalars(select(FocusSession).where(FocusSession.user_id == ada.id,
+                                                                FocusSession.interruptions.any())
                                      .order_by(FocusSession.id.desc())).first()
         return {"room": running.code, "session": session.id, "interruption": session.interruptions[0].id,
                 "task": task.id}
