@@ -90,3 +90,30 @@ def test_a_changed_file_gets_a_new_name_and_a_new_build(tmp_path):
 def test_hashed_names_keep_the_extension_last():
     assert hashed_name("vendor/htmx-2.0.11.min.js", "abc") == "vendor/htmx-2.0.11.min.abc.js"
     assert hashed_name("LICENSE", "abc") == "LICENSE.abc"
+
+
+@pytest.fixture
+def compressing_client():
+    from webapp import create_app
+    from webapp.config import TestConfig
+    return create_app(TestConfig, {"COMPRESS_SAME_ORIGIN_HTML": True}).test_client()
+
+
+@pytest.mark.parametrize("site, compressed", [("same-origin", True), ("none", True), ("same-site", False),
+                                              ("cross-site", False), (None, False)])
+def test_opt_in_html_compression_only_for_requests_no_other_site_started(compressing_client, site, compressed):
+    headers = {"Accept-Encoding": "gzip, br"} | ({"Sec-Fetch-Site": site} if site else {})
+    response = compressing_client.get("/register", headers=headers)
+    assert response.status_code == 200 and "Sec-Fetch-Site" in response.headers["Vary"]
+    if compressed:
+        assert response.headers["Content-Encoding"] == "br"
+        assert "X-CSRFToken" in brotli.decompress(response.data).decode()
+    else:
+        assert "Content-Encoding" not in response.headers and b"X-CSRFToken" in response.data
+
+
+def test_opt_in_html_compression_falls_back_to_gzip_and_leaves_json_alone(compressing_client):
+    page = compressing_client.get("/register", headers={"Accept-Encoding": "gzip", "Sec-Fetch-Site": "same-origin"})
+    assert page.headers["Content-Encoding"] == "gzip" and b"X-CSRFToken" in gzip.decompress(page.data)
+    api = compressing_client.get("/api/v1/nowhere", headers={"Accept-Encoding": "br", "Sec-Fetch-Site": "same-origin"})
+    assert api.status_code == 404 and "Content-Encoding" not in api.headers
