@@ -22,7 +22,9 @@ from whitenoise.compress import Compressor
 HASH_LENGTH = 12
 HASHED_NAME = re.compile(r"\.[0-9a-f]{%d}\.[A-Za-z0-9]+$" % HASH_LENGTH)
 ORIGINALS_MAX_AGE = 60  # seconds: unhashed names may change with the next release
-STALE_BUILD_SECONDS = 24 * 3600
+# Builds unused (no process started on them) for this long are removed; a process running longer
+# on an old build would lose its files, so keep this well above any server's lifetime between deploys.
+STALE_BUILD_SECONDS = 7 * 24 * 3600
 
 
 def hashed_name(name: str, digest: str) -> str:
@@ -48,6 +50,7 @@ def ensure_build(source: Path, builds: Path, manifest: dict[str, str]) -> Path:
     build_id = hashlib.sha256(repr(sorted(manifest.items())).encode()).hexdigest()[:HASH_LENGTH]
     target = builds / build_id
     if target.is_dir():
+        os.utime(target)  # in use again: not stale
         return target
     builds.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=builds))
