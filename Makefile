@@ -47,8 +47,8 @@ test-unit: install-test
 migration: install
 	$(BIN)/flask db migrate -m "$(or $(m),schema change)"
 
-bench: install-test
-	$(BIN)/python -m bench.fanout; $(BIN)/python -m bench.tick; $(BIN)/python -m bench.insights
+bench: install-test chromium
+	$(BIN)/python -m bench.fanout; $(BIN)/python -m bench.tick; $(BIN)/python -m bench.insights; $(BIN)/python -m bench.pageweight
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -12,7 +12,8 @@ def create_app(config_class: type[Config] = Config, overrides: dict | None = Non
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_class.resolve_secret_key()
 
-    from . import database, extensions, jsonsafety, security, urlparams
+    from . import compression, database, extensions, jsonsafety, security, urlparams
+    compression.init_app(app)  # first registered, so it runs after every other after_request
     jsonsafety.init_app(app)
     urlparams.init_app(app)  # before any blueprint adds its rules
     database.init_app(app)
@@ -25,8 +26,9 @@ def create_app(config_class: type[Config] = Config, overrides: dict | None = Non
     from .accounts import init_app as init_accounts
     init_accounts(app)
 
-    from . import errors, main, metrics, templating
+    from . import errors, main, metrics, staticfiles, templating
     templating.init_app(app)
+    staticfiles.init_app(app)
     errors.init_app(app)
     metrics.init_app(app)
     app.register_blueprint(main.bp)

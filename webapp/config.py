@@ -63,6 +63,10 @@ class Config:
     # e.g. when a separate clock process owns it.
     RUN_TICKER = os.environ.get("RUN_TICKER", "1") == "1"
     TICK_SECONDS = 1.0
+    # Hashed and compressed copies of static/, made at start (see webapp/staticfiles.py).
+    STATIC_BUILD_DIR = os.environ.get("STATIC_BUILD_DIR") or str(INSTANCE_DIR / "static-build")
+    # Compress HTML for requests the browser marks same-origin or typed (see webapp/compression.py).
+    COMPRESS_SAME_ORIGIN_HTML = os.environ.get("COMPRESS_SAME_ORIGIN_HTML", "0") == "1"
 
     @classmethod
     def resolve_secret_key(cls) -> str:

@@ -79,6 +79,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    @app.after_request
+    def _vary_on_htmx(response):
+        """A URL answers a page or (to htmx) a fragment; caches must keep the two apart, or Back
+        after a search shows the bare fragment the browser cached under the same URL."""
+        response.vary.update(("HX-Request", "HX-Target"))
+        return response
+
     @app.context_processor
     def _navigation():
         links = []

@@ -12,6 +12,15 @@
     });
   }
 
+  // Back to an earlier search: htmx restores the page's saved HTML, in which the search box
+  // holds whatever was typed next. The URL says what was searched, so the box follows it.
+  document.addEventListener("htmx:historyRestore", function () {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll('input[type="search"][name]').forEach(function (input) {
+      input.value = params.get(input.name) || "";
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { fillTimezones(document); });
   document.addEventListener("htmx:load", function (event) { fillTimezones(event.target); });
 })();

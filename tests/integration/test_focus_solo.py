@@ -47,7 +47,7 @@ def test_starting_opens_a_private_running_room_of_one_with_the_task(client, alic
     assert room.participants[0].task_id == task.id
     assert client.get("/focus").headers["Location"].endswith(f"/r/{room.code}")  # the running one
     page = client.get(f"/r/{room.code}").get_data(as_text=True)
-    assert f'ws-connect="/r/{room.code}/ws"' in page and "solo-extra" in page and "focus.css" in page
+    assert f'ws-connect="/r/{room.code}/ws"' in page and "solo-extra" in page and "/static/css/focus." in page
     assert "Thesis" in page and "Interrupted?" in page and "End session" in page
     connect(room)
     record = db.session.query(FocusSession).one()

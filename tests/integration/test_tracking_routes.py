@@ -129,7 +129,7 @@ def test_the_room_shows_the_rule_and_only_the_host_the_settings(client, auth, ro
     auth.login("hostess")
     page = client.get(f"/r/{room.code}").get_data(as_text=True)
     assert "Idle after <strong>15 s</strong> without input" in page
-    assert "Tracking settings (host)" in page and "js/activity.js" in page
+    assert "Tracking settings (host)" in page and "/static/js/activity." in page
     guest = make_user("member")
     services.join(room, guest, utcnow())
     other = signed_in(guest).get(f"/r/{room.code}").get_data(as_text=True)

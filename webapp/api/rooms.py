@@ -33,7 +33,7 @@ def room_list():
         query.add("q", "Search with printable text.")
     after, limit = read_cursor(query, "rooms", (int,)), read_limit(query)
     query.check()
-    statement = services.directory_query(search).order_by(None).order_by(Room.id.desc()).limit(limit + 1)
+    statement = services.public_rooms_query(search).order_by(None).order_by(Room.id.desc()).limit(limit + 1)
     if after is not None:
         statement = statement.where(beyond((Room.id,), after, descending=True))
     rows = db.session.execute(statement).all()

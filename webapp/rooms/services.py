@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .. import events
 from ..extensions import db
 from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, Participant, Room, User
-from ..rules.timer import IDLE, PAUSED, RUNNING, TimerError
+from ..rules.timer import COMPLETED, IDLE, PAUSED, RUNNING, TimerError
 from . import presence, publishing, timer_service
 from .forms import DEFAULT_SETTINGS, EDITABLE, normalize_code
 
@@ -244,7 +245,7 @@ def set_personal_pause(room: Room, user: User, paused: bool, now: datetime) -> P
     return participant
 
 
-def directory_query(search: str = ""):
+def public_rooms_query(search: str = ""):
     """Public, live, shared rooms, most recently active first, with how many are present."""
     present = (select(func.count(Participant.id))
                .where(Participant.room_id == Room.id, Participant.connections > 0)
@@ -256,6 +257,15 @@ def directory_query(search: str = ""):
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Room.name.ilike(f"%{escaped}%", escape="\\"))
     return query.order_by(Room.last_active_at.desc(), Room.id.desc())
+
+
+def directory_query(search: str = ""):
+    """The directory page: public rooms someone is in right now whose timer has not finished
+    (a room to drop into, not an archive), with their hosts loaded."""
+    query = public_rooms_query(search)
+    present = query.selected_columns.present
+    return (query.where(Room.status != COMPLETED, present > 0)
+            .options(selectinload(Room.host)))
 
 
 def api_visible(room: Room, viewer) -> bool:
