@@ -17,8 +17,10 @@ from werkzeug.security import generate_password_hash
 
 from tests.conftest import AuthActions, build_app, csrf_token_from
 from tests.support import factories, fuzz
+from tests.support.mailbox import Mailbox
 from webapp.accounts import passwords
 from webapp.accounts import services as account_services
+from webapp.accounts.recovery import request_reset
 from webapp.api.auth import issue_token
 from webapp.extensions import db, limiter
 from webapp.focus import services
@@ -59,13 +61,16 @@ class World:
             end_time=start + timedelta(minutes=8))
         self.room = make_room(self.user)
         self.token, self.raw_token = issue_token(self.user)
+        with Mailbox() as mailbox, app.test_request_context():
+            request_reset(self.user.email, utcnow())
+        reset_token = mailbox.last_link().rsplit("/", 1)[1]
         inside = (start + timedelta(minutes=10), start + timedelta(minutes=20))
         local = [utc_to_local(moment, ZONE).strftime("%Y-%m-%dT%H:%M") for moment in inside]
         iso = [moment.isoformat().replace("+00:00", "Z") for moment in inside]
         self.path_values = {"code": self.room.code, "username": self.user.username, "action": "pause",
                             "choice": "pause", "name": "summary", "session_id": self.session.id,
                             "interruption_id": self.interruption.id, "task_id": self.task.id,
-                            "token_id": self.token.id}
+                            "token_id": self.token.id, "token": reset_token}
         common = {"note": "fine", "description": "door", "title": "A task", "name": "Fuzz room",
                   "display_name": "Fuzzy", "login": "fuzzer", "timezone": "Europe/Berlin"}
         self.form_values = {**common, "start_time": local[0], "end_time": local[1], "type": "phone",
