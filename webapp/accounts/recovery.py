@@ -7,10 +7,12 @@ at most MAX_OPEN_LINKS times an hour per account (rules/reset_links.py).
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import threading
 from datetime import datetime
 
-from flask import url_for
+from flask import Flask, current_app, url_for
 from sqlalchemy import func, select, update
 
 from .. import mail
@@ -25,8 +27,35 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def request_reset(email: str, now: datetime) -> None:
-    """Mail a reset link if an account uses this address; otherwise do nothing, silently."""
+log = logging.getLogger(__name__)
+_TOKEN_SLOT = "--token--"
+
+
+def request_reset_in_background(email: str, now: datetime) -> None:
+    """Look the address up, store a link and mail it, all after the answer has gone out: the
+    answer then takes the same time whether or not the address has an account. Synchronous
+    when MAIL_BACKGROUND is off (tests read the logged mail as soon as the request returns)."""
+    link_template = url_for("accounts.reset_password", token=_TOKEN_SLOT, _external=True)
+    app = current_app._get_current_object()
+    if not app.config.get("MAIL_BACKGROUND", True):
+        request_reset(email, now, link_template=link_template)
+        return
+    threading.Thread(target=_request_reset_in_app, args=(app, email, now, link_template), daemon=True,
+                     name="password-reset").start()
+
+
+def _request_reset_in_app(app: Flask, email: str, now: datetime, link_template: str) -> None:
+    with app.app_context():
+        try:
+            request_reset(email, now, link_template=link_template)
+        except Exception:  # nobody is waiting for an answer any more: say it in the log
+            db.session.rollback()
+            log.exception("Could not send a password-reset link")
+
+
+def request_reset(email: str, now: datetime, *, link_template: str | None = None) -> None:
+    """Mail a reset link if an account uses this address; otherwise do nothing, silently.
+    `link_template` is the link with a placeholder for the token (outside a request)."""
     email = (email or "").strip().lower()
     user = db.session.execute(
         select(User).where(User.is_guest.is_(False), User.password_hash.is_not(None),
@@ -43,11 +72,13 @@ def request_reset(email: str, now: datetime) -> None:
     db.session.add(PasswordReset(user_id=user.id, token_hash=_hash(token), created_at=now,
                                  expires_at=reset_links.expiry(now)))
     db.session.commit()
-    mail.send(mail.compose(to=user.email, subject="Reset your Focusroom password", body=_reset_mail(user, token)))
+    link = (link_template or url_for("accounts.reset_password", token=_TOKEN_SLOT, _external=True)
+            ).replace(_TOKEN_SLOT, token)
+    message = mail.compose(to=user.email, subject="Reset your Focusroom password", body=_reset_mail(user, link))
+    mail.deliver(message, mail.SmtpSettings.from_config(current_app.config))
 
 
-def _reset_mail(user: User, token: str) -> str:
-    link = url_for("accounts.reset_password", token=token, _external=True)
+def _reset_mail(user: User, link: str) -> str:
     return (f"Hello {user.name},\n\n"
             f"Someone (hopefully you) asked to reset the password of the Focusroom account "
             f"@{user.username}. To choose a new password, open this link within an hour:\n\n"

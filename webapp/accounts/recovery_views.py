@@ -19,7 +19,7 @@ def _reset_limit() -> str:
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        recovery.request_reset(form.email.data, utcnow())
+        recovery.request_reset_in_background(form.email.data, utcnow())
         # One answer for every address, so nobody learns which addresses have accounts.
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     status = 200 if request.method == "GET" else 422
