@@ -65,8 +65,13 @@ def deliver(message: EmailMessage, settings: SmtpSettings | None) -> None:
         if settings is None:
             log.warning("Mail not sent (SMTP_HOST is not set); it reads:\n%s", message.as_string())
             return
-        with smtplib.SMTP(settings.host, settings.port, timeout=20) as smtp:
-            if settings.starttls:
+        if settings.port == 465:  # implicit TLS ("SMTPS"); other ports start plain and upgrade
+            connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=20,
+                                          context=ssl.create_default_context())
+        else:
+            connection = smtplib.SMTP(settings.host, settings.port, timeout=20)
+        with connection as smtp:
+            if settings.starttls and settings.port != 465:
                 smtp.starttls(context=ssl.create_default_context())
             if settings.user:
                 smtp.login(settings.user, settings.password)

@@ -62,6 +62,7 @@ def test_deleting_removes_everything_personal_and_signs_out(app, client, auth, m
     empty = make_room(grace_with_history, name="Nobody here")       # grace hosts, nobody else
     ada_room = make_room(ada, name="Ada's room")                      # grace only joined
     rooms.join(ada_room, grace_with_history, now)
+    solo_id = focus.start_solo(grace_with_history, target_minutes=25, now=now).id  # running right now
     phone = AuthActions(app.test_client())
     phone.login("grace")
     auth.login("grace")
@@ -79,6 +80,7 @@ def test_deleting_removes_everything_personal_and_signs_out(app, client, auth, m
     db.session.expire_all()
     assert db.session.get(Room, shared.id).host_id == ada.id and db.session.get(Room, shared.id).archived_at is None
     assert db.session.get(Room, empty.id).archived_at is not None and db.session.get(Room, empty.id).host_id is None
+    assert db.session.get(Room, solo_id) is None
     assert db.session.get(Room, ada_room.id).archived_at is None
     assert [p.user_id for p in db.session.get(Room, ada_room.id).participants] == [ada.id]
     assert auth.login("grace").status_code == 401
