@@ -78,9 +78,27 @@ def main() -> None:
                 page.click("button.danger-button")
                 shot("delete")
                 context.close()
+        _shoot_429(browser, out)
         browser.close()
     server.stop()
     print(f"screenshots in {out}/")
+
+
+def _shoot_429(browser, out: Path) -> None:
+    """The 429 page, which says how long to wait: a second reset request within the hour."""
+    app = build_app("sqlite", Path(tempfile.mkdtemp()), PASSWORD_RESET_RATE_LIMIT="1 per hour")
+    server = LiveServer(app).start()
+    for scheme in ("light", "dark"):
+        for name, viewport in VIEWPORTS.items():
+            context = browser.new_context(viewport=viewport, color_scheme=scheme, timezone_id="Europe/Berlin")
+            page = context.new_page()
+            for _ in range(2):
+                page.goto(server.url + "/forgot-password")
+                page.fill("#email", "someone@example.com")
+                page.click("button[type=submit]")
+            page.screenshot(path=str(out / f"429-{name}-{scheme}.png"), full_page=True)
+            context.close()
+    server.stop()
 
 
 if __name__ == "__main__":
