@@ -153,3 +153,10 @@ def test_the_export_is_only_ever_ones_own(client, auth, make_user, grace_with_hi
     auth.login("ada")
     data = client.get("/settings/export.json").get_json(force=True)
     assert data["profile"]["username"] == "ada" and data["sessions"] == [] and data["tasks"] == []
+
+
+def test_a_guest_can_download_but_not_delete(client, auth):
+    client.post("/guest", data={"csrf_token": auth.token("/guest"), "display_name": "Sam"})
+    data = client.get("/settings/export.json").get_json(force=True)
+    assert data["profile"]["display_name"] == "Sam" and data["profile"]["is_guest"] is True
+    assert client.get("/settings/delete").status_code == 404

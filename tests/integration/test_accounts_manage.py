@@ -113,3 +113,10 @@ def test_a_new_api_token_has_a_copy_button(client, grace):
                                                   "csrf_token": token}).get_data(as_text=True)
     assert 'data-copy="#new-token-value"' in html and ">Copy</button>" in html
     assert "accounts.js" in client.get("/settings").get_data(as_text=True)
+
+
+def test_signing_out_everywhere_else_with_nowhere_else_says_so(client, grace):
+    token = csrf_token_from(client.get("/settings").get_data(as_text=True))
+    page = client.post("/settings/logout-everywhere", data={"csrf_token": token}, follow_redirects=True)
+    assert "You were signed in nowhere else." in page.get_data(as_text=True)
+    assert client.get("/settings").status_code == 200

@@ -19,7 +19,9 @@ class Mailbox(logging.Handler):
 
     def __enter__(self):
         logger = logging.getLogger(MAIL_LOGGER)
-        self._level = logger.level
+        self._level, self._disabled = logger.level, logger.disabled
+        # Alembic's fileConfig (the migrations test) disables every logger that existed before it.
+        logger.disabled = False
         logger.setLevel(logging.DEBUG)
         logger.addHandler(self)
         return self
@@ -28,6 +30,7 @@ class Mailbox(logging.Handler):
         logger = logging.getLogger(MAIL_LOGGER)
         logger.removeHandler(self)
         logger.setLevel(self._level)
+        logger.disabled = self._disabled
 
     def links(self) -> list[str]:
         return [match for mail in self.mails for match in LINK.findall(mail)]

@@ -2,7 +2,15 @@
 import logging
 from email.message import EmailMessage
 
+import pytest
+
 from webapp import mail
+
+
+@pytest.fixture(autouse=True)
+def mail_logger_enabled(monkeypatch):
+    # Alembic's fileConfig (the migrations test) disables every logger that existed before it.
+    monkeypatch.setattr(logging.getLogger("webapp.mail"), "disabled", False)
 
 
 class FakeSMTP:
