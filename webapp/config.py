@@ -50,6 +50,18 @@ class Config:
     # Creating API tokens with a password: same budget as logins unless set.
     API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT") or None
 
+    # Password-reset requests per client address (POST /forgot-password).
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute;20 per hour")
+
+    # Outgoing mail (password resets). Without SMTP_HOST mails are written to the log instead.
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = int(os.environ.get("SMTP_PORT") or 587)
+    SMTP_USER = os.environ.get("SMTP_USER") or ""
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or ""
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") != "0"
+    MAIL_FROM = os.environ.get("MAIL_FROM") or "Focusroom <no-reply@focusroom.localhost>"
+    MAIL_BACKGROUND = True
+
     # Request bodies above this many bytes are refused with a 413 before anything reads them.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
     # A WebSocket message from a client above this many bytes closes the socket with 1009;
@@ -85,3 +97,5 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None  # tests that need Redis pass it explicitly
     RUN_TICKER = False
+    MAIL_BACKGROUND = False  # tests read the logged mail as soon as the request returns
+    SMTP_HOST = None

@@ -1,10 +1,13 @@
 """Errors in one place: HTML pages, JSON under /api/, small fragments for htmx requests."""
+import time
+
 from flask import Flask, jsonify, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, default_exceptions
 
-from .extensions import db
+from .extensions import db, limiter
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -42,6 +45,12 @@ def init_app(app: Flask) -> None:
         return error_response(400, "Your form expired or was sent from elsewhere. "
                                    "Reload the page and try again.")
 
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(error: RateLimitExceeded):
+        wait = _seconds_until_reset()
+        body, status = error_response(429, too_many_message(wait))
+        return body, status, ({"Retry-After": str(wait)} if wait else {})
+
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(error: RequestEntityTooLarge):
         _forget_the_body()
@@ -76,6 +85,29 @@ def _forget_the_body() -> None:
     request.form = ImmutableMultiDict()  # werkzeug's cached properties take an assignment
     request.files = ImmutableMultiDict()
     request._cached_data = b""
+
+
+def _seconds_until_reset() -> int | None:
+    """Whole seconds until the limit that refused this request lets the next one through."""
+    breached = limiter.current_limit
+    if breached is None:
+        return None
+    try:
+        return max(1, int(breached.reset_at - time.time()))  # as Flask-Limiter's Retry-After
+    except Exception:  # storage unreachable: the page still answers, without a number
+        return None
+
+
+def too_many_message(wait_seconds: int | None) -> str:
+    if not wait_seconds:
+        return MESSAGES[429]
+    if wait_seconds < 90:
+        wait = f"{wait_seconds} second{'s' if wait_seconds != 1 else ''}"
+    elif wait_seconds < 90 * 60:
+        wait = f"{round(wait_seconds / 60)} minutes"
+    else:
+        wait = f"{round(wait_seconds / 3600)} hours"
+    return f"Too many attempts. Please wait {wait} and try again."
 
 
 def too_large_message(limit: int | None) -> str:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.support import factories
-from webapp.api.auth import issue_token
+from webapp.accounts.tokens import issue_token
 from webapp.extensions import db
 from webapp.insights.sample import add_session, seed_history
 from webapp.models import FocusSession, Task, utcnow

@@ -17,8 +17,10 @@ from werkzeug.security import generate_password_hash
 
 from tests.conftest import AuthActions, build_app, csrf_token_from
 from tests.support import factories, fuzz
+from tests.support.mailbox import Mailbox
 from webapp.accounts import passwords
 from webapp.accounts import services as account_services
+from webapp.accounts.recovery import request_reset
 from webapp.accounts.tokens import issue_token
 from webapp.extensions import db, limiter
 from webapp.focus import services
@@ -68,6 +70,9 @@ class World:
         self.comment = forum_comments.add_comment(self.user, self.post.id, "A reply", utcnow())
         self.forum_report = forum_moderation.report(self.user, "post", self.post.id, "Just checking", utcnow())
         db.session.commit()
+        with Mailbox() as mailbox, app.test_request_context():
+            request_reset(self.user.email, utcnow())
+        reset_token = mailbox.last_link().rsplit("/", 1)[1]
         inside = (start + timedelta(minutes=10), start + timedelta(minutes=20))
         local = [utc_to_local(moment, ZONE).strftime("%Y-%m-%dT%H:%M") for moment in inside]
         iso = [moment.isoformat().replace("+00:00", "Z") for moment in inside]
@@ -77,7 +82,7 @@ class World:
                             "token_id": self.token.id, "slug": self.post.category.slug,
                             "category_id": self.post.category_id, "post_id": self.post.id,
                             "comment_id": self.comment.id, "report_id": self.forum_report.id, "kind": "post",
-                            "item_id": self.post.id}
+                            "item_id": self.post.id, "token": reset_token}
         common = {"note": "fine", "description": "door", "title": "A task", "name": "Fuzz room",
                   "display_name": "Fuzzy", "login": "fuzzer", "timezone": "Europe/Berlin"}
         self.form_values = {**common, "start_time": local[0], "end_time": local[1], "type": "phone",

@@ -5,6 +5,6 @@ bp = Blueprint("accounts", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from . import loader, routes  # noqa: F401  (registers views and the user loader)
+    from . import account_views, loader, recovery_views, routes  # noqa: F401  (registers views and the user loader)
     loader.init_app(app)
     app.register_blueprint(bp)

@@ -7,7 +7,9 @@ from ..extensions import db, limiter
 from ..models import User
 from ..urlparams import is_local_path
 from . import bp, services
-from .forms import GuestForm, LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
+from .forms import (EmailChangeForm, GuestForm, LoginForm, PasswordChangeForm, ProfileForm, RegisterForm,
+                    UsernameChangeForm)
+from .timezones import all_timezones
 from .sessions import (active_login_sessions, current_login_session_id, end_login_session,
                        end_other_login_sessions, restart_login_session, start_login_session)
 
@@ -104,7 +106,6 @@ def profile(username: str):
 def settings():
     profile_form = ProfileForm(prefix="profile", obj=current_user)
     password_form = PasswordChangeForm(prefix="password")
-    status = 200
     if request.method == "POST":
         if "profile-submit" in request.form and profile_form.validate_on_submit():
             services.update_profile(current_user, display_name=profile_form.display_name.data,
@@ -121,15 +122,28 @@ def settings():
                 restart_login_session(current_user._get_current_object())
                 flash("Your password is changed. Every other session is signed out.", "success")
                 return redirect(url_for("accounts.settings"))
-        status = 422
+    return render_settings(422 if request.method == "POST" else 200,
+                           profile_form=profile_form, password_form=password_form)
+
+
+def render_settings(status: int, **forms):
+    """The settings page with fresh forms, except those given (which carry what was typed and its errors)."""
+    forms.setdefault("profile_form", ProfileForm(prefix="profile", obj=current_user, formdata=None))
+    forms.setdefault("password_form", PasswordChangeForm(prefix="password", formdata=None))
+    forms.setdefault("email_form", EmailChangeForm(prefix="email", formdata=None))
+    forms.setdefault("username_form", UsernameChangeForm(prefix="username", formdata=None))
     sessions = active_login_sessions(current_user)
-    return render_template("accounts/settings.html", profile_form=profile_form, password_form=password_form,
-                           login_sessions=sessions, current_session_id=current_login_session_id(current_user)), status
+    return render_template("accounts/settings.html", login_sessions=sessions,
+                           current_session_id=current_login_session_id(current_user),
+                           timezones=all_timezones(), **forms), status
 
 
 @bp.post("/settings/logout-everywhere")
 @login_required
 def logout_everywhere():
     ended = end_other_login_sessions(current_user)
-    flash(f"Signed out of {ended} other session{'s' if ended != 1 else ''}.", "success")
+    if ended:
+        flash(f"Signed out of {ended} other session{'s' if ended != 1 else ''}.", "success")
+    else:
+        flash("You were signed in nowhere else.", "info")
     return redirect(url_for("accounts.settings"))

@@ -1,9 +1,11 @@
 """Account rules: sign-up (also from a guest identity), credentials, profile changes."""
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import User
+from ..models import User, utcnow
 from .passwords import hash_password, verify_password
+from .recovery import spend_open_links
 from .sessions import revoke_all_login_sessions
 from .timezones import is_valid_timezone
 
@@ -85,4 +87,40 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise AccountError("current", "That is not your current password.")
     user.password_hash = hash_password(new)
     revoke_all_login_sessions(user)
+    spend_open_links(user, utcnow())
     db.session.commit()
+
+
+def change_email(user: User, *, email: str, current: str, now) -> None:
+    """A new sign-in address, confirmed with the password. Reset links mailed to the old address
+    stop working."""
+    email = email.strip().lower()
+    if not verify_password(user.password_hash, current):
+        raise AccountError("current", "That is not your current password.")
+    if email == (user.email or "").lower():
+        raise AccountError("email", "That is already your email address.")
+    if db.session.execute(select(User.id).where(func.lower(User.email) == email, User.id != user.id)).first():
+        raise AccountError("email", "Another account uses that email address.")
+    user.email = email
+    spend_open_links(user, now)
+    _commit_unique(user, "email", "Another account uses that email address.")
+
+
+def change_username(user: User, *, username: str) -> None:
+    """A new username (the profile address changes with it); unique like at sign-up."""
+    username = username.strip().lower()
+    if username == user.username:
+        raise AccountError("username", "That is already your username.")
+    if db.session.execute(select(User.id).where(User.username == username, User.id != user.id)).first():
+        raise AccountError("username", "That username is taken.")
+    user.username = username
+    _commit_unique(user, "username", "That username is taken.")
+
+
+def _commit_unique(user: User, field: str, message: str) -> None:
+    """Commit; a twin request that took the same value first makes this a field error, not a 500."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError(field, message) from None
