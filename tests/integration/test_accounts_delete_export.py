@@ -88,7 +88,7 @@ def test_deleting_removes_everything_personal_and_signs_out(app, client, auth, m
 
 
 def test_a_row_other_content_points_at_is_anonymised_instead(client, auth, grace_with_history):
-    from webapp.accounts import deletion
+    from webapp.privacy import deletion
     grace_id = grace_with_history.id
     # Stands for forum posts: any table outside the personal ones that refers to the user.
     from sqlalchemy import Column, ForeignKey, Integer, Table

@@ -38,9 +38,17 @@ def require_participant(user) -> None:
         raise NotAllowed("Create a free account to take part: your guest history comes with you.")
 
 
+def _could_name_something(value) -> bool:
+    """Slugs and usernames are short and printable: anything else names nothing, and is never
+    sent to the database (PostgreSQL refuses NUL in text with an error)."""
+    return isinstance(value, str) and len(value) <= 100 and value.isprintable()
+
+
 def find_category(slug_or_id) -> Category:
     column = Category.id if isinstance(slug_or_id, int) else Category.slug
-    category = db.session.execute(select(Category).where(column == slug_or_id)).scalar_one_or_none()
+    category = None
+    if isinstance(slug_or_id, int) or _could_name_something(slug_or_id):
+        category = db.session.execute(select(Category).where(column == slug_or_id)).scalar_one_or_none()
     if category is None:
         raise NotFound("There is no such category.", {"category": "Choose one of the categories."})
     return category
@@ -145,8 +153,10 @@ def list_posts(viewer, category: Category | None = None, author: User | None = N
 
 
 def find_author(username: str) -> User:
-    user = db.session.execute(select(User).where(User.username == (username or "").strip().lower())
-                              ).scalar_one_or_none()
+    user = None
+    if _could_name_something(username):
+        user = db.session.execute(select(User).where(User.username == username.strip().lower())
+                                  ).scalar_one_or_none()
     if user is None:
         raise NotFound("There is nobody by that name.", {"author": "No account has this username."})
     return user

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
+from ..rooms import presence
 from ..models import (ApiToken, CommentLike, FocusSession, Interruption, LoginSession, Participant, PasswordReset,
                       PostLike, Room, Task, User)
 
@@ -32,8 +33,6 @@ class Deletion:
 
 def delete_account(user: User, now: datetime) -> Deletion:
     """Remove or anonymise everything personal of `user`; commits. The caller publishes room changes."""
-    from ..rooms import presence  # rooms -> accounts imports exist; keep this one local
-
     result = Deletion()
     hosted = list(db.session.execute(
         select(Room).where(Room.host_id == user.id, Room.archived_at.is_(None), Room.is_solo.is_(False))).scalars())
