@@ -47,8 +47,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(error: RateLimitExceeded):
+        # A limit may say why it exists (the forum's daily allowance); the wait is always told.
         wait = _seconds_until_reset()
-        body, status = error_response(429, too_many_message(wait))
+        reason = getattr(getattr(error, "limit", None), "error_message", None)
+        message = too_many_message(wait)
+        if isinstance(reason, str) and reason:
+            message = f"{reason} {message.removeprefix('Too many attempts. ')}"
+        body, status = error_response(429, message)
         return body, status, ({"Retry-After": str(wait)} if wait else {})
 
     @app.errorhandler(RequestEntityTooLarge)

@@ -7,6 +7,7 @@ from ..models import utcnow
 from ..rules import reset_links
 from . import bp, recovery
 from .forms import ForgotPasswordForm, ResetPasswordForm
+from .routes import HOME
 from .sessions import start_login_session
 
 
@@ -43,7 +44,7 @@ def reset_password(token: str):
             return _no_store(render_template("accounts/reset_invalid.html", state=reset_links.USED)), 410
         start_login_session(user, remember=False)
         flash("Your password is changed, and you are signed in. Every other session is signed out.", "success")
-        return redirect(url_for("main.index"))
+        return redirect(url_for(HOME))
     status = 200 if request.method == "GET" else 422
     return _no_store(render_template("accounts/reset.html", form=form, user=user,
                                      signed_in_as_other=current_user.is_authenticated

@@ -8,7 +8,6 @@ def init_app(app: Flask) -> None:
     from . import comment_views, limits, moderation_views, routes, search_ddl  # noqa: F401  (views, DDL hooks)
     limits.init_app(app)
     app.add_template_filter(forum_time)
-    _explain_rate_limits(app)
     from .cli import users_cli
     app.register_blueprint(bp)
     app.register_blueprint(users_cli)
@@ -25,15 +24,3 @@ def forum_time(moment, fmt: str = "%d %b %Y, %H:%M") -> str:
     if "forum_zone" not in g:
         g.forum_zone = zone_of(current_user.timezone if current_user.is_authenticated else "UTC")
     return moment.astimezone(g.forum_zone).strftime(fmt)
-
-
-def _explain_rate_limits(app: Flask) -> None:
-    """A forum limit answers 429 with its own sentence; other limits keep the site's default."""
-    from flask_limiter.errors import RateLimitExceeded
-
-    from ..errors import error_response
-    from .limits import LIMIT_MESSAGE
-
-    @app.errorhandler(RateLimitExceeded)
-    def _too_many(error: RateLimitExceeded):
-        return error_response(429, LIMIT_MESSAGE if error.description == LIMIT_MESSAGE else None)

@@ -44,7 +44,7 @@ def _wrote(response) -> bool:
 
 
 LIMIT_MESSAGE = ("You are writing faster than the community allows right now (new accounts have a smaller "
-                 "daily allowance). Please wait a while and try again.")
+                 "daily allowance).")
 
 post_limit = limiter.shared_limit(_limit("POST"), scope="forum-posts", key_func=_writer_key, methods=["POST"],
                                   deduct_when=_wrote, error_message=LIMIT_MESSAGE)
