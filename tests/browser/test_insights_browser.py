@@ -50,7 +50,7 @@ def sessions_in_last(live_server, user_id: int, days: int) -> int:
 def test_the_page_draws_every_chart_for_a_month_of_sessions(live_server, people, page):
     errors = collect_console_errors(page)
     sign_in(page, live_server, "seeded")
-    page.get_by_role("link", name="Insights").click()
+    page.get_by_role("navigation").get_by_role("link", name="Insights").click()
     expect(page.get_by_role("heading", name="Insights", exact=True)).to_be_visible()
     expect(page.locator("svg.chart")).to_have_count(5)
     for name in ("Your hours", "What interrupts you", "Your week", "When you work", "Day by day",
