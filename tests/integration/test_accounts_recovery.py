@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import AuthActions, build_app, csrf_token_from
+from tests.support import factories
 from tests.support.mailbox import Mailbox
 from webapp.extensions import db, limiter
 from webapp.models import LoginSession, PasswordReset, User
@@ -182,9 +183,13 @@ def test_the_login_page_links_to_the_reset(client):
     assert 'href="/forgot-password"' in client.get("/login").get_data(as_text=True)
 
 
-def test_in_production_the_lookup_and_the_mail_happen_after_the_answer(app, client, make_user, mailbox):
-    make_user("grace")
-    app.config["MAIL_BACKGROUND"] = True
+def test_in_production_the_lookup_and_the_mail_happen_after_the_answer(database_kind, tmp_path, mailbox):
+    # A file database with a real pool: the mail thread gets its own connection, as in production
+    # (the in-memory test database shares one connection between threads).
+    app = build_app(database_kind, tmp_path, MAIL_BACKGROUND=True)
+    client = app.test_client()
+    with app.app_context():
+        factories.make_user("grace")
     assert ask_for_link(client, "grace@example.com").status_code == 200
     assert ask_for_link(client, "nobody@example.com").status_code == 200
     deadline = time.monotonic() + 10
