@@ -101,15 +101,19 @@ def presence(rng: random.Random, now_ms: int) -> dict:
 class Design:
     """One design on its own database, ticked one simulated second at a time."""
 
-    def __init__(self, name: str, run_one, participants: int, workdir: Path):
+    def __init__(self, name: str, run_one, participants: int, workdir: Path, database_url: str | None = None):
         self.name, self.run_one = name, run_one
-        path = workdir / f"bench-{participants}-{name}.sqlite3"
-        self.app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "RUN_TICKER": False,
+        url = database_url or f"sqlite:///{workdir / f'bench-{participants}-{name}.sqlite3'}"
+        self.app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": url, "RUN_TICKER": False,
                                        "SECRET_KEY": "bench", "TESTING": True})
         self.durations: list[float] = []
         self.statements: list[int] = []
         with self.app.app_context():
+            if database_url:
+                db.drop_all()
             db.create_all()
+            if database_url:
+                db.session.commit()
             build(participants, random.Random(participants))
 
     def tick(self, second: int) -> None:
@@ -195,6 +199,23 @@ def _count_raw_statement() -> None:
         counter()
 
 
+def measure_tick_only(participants: int, ticks: int, database_url: str) -> dict:
+    """On PostgreSQL only Focusroom's tick is measured (the goal there is the tick's own time and a
+    constant statement count); the naive baselines are SQLite-shaped (qmark SQL) and compared above."""
+    design = Design("tick", real_tick, participants, Path(tempfile.gettempdir()), database_url)
+    with design.app.app_context():
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+    for second in range(1, ticks + 1):
+        design.tick(second)
+    figures = {"participants": participants, "database": "postgresql",
+               "tick_ms": round(statistics.median(design.durations), 2),
+               "tick_max_ms": round(max(design.durations), 2),
+               "statements_per_tick": max(design.statements)}
+    design.close()
+    return figures
+
+
 def measure(participants: int, ticks: int, workdir: Path) -> dict:
     """The designs take turns, second by second, so a busy machine slows them alike."""
     designs = [Design("tick", real_tick, participants, workdir),
@@ -220,9 +241,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--ticks", type=int, default=5)
+    parser.add_argument("--database-url", help="PostgreSQL URL: measure Focusroom's tick there (its tables are dropped!)")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
     results = []
+    if args.database_url:
+        for size in sizes:
+            figures = measure_tick_only(size, args.ticks, args.database_url)
+            results.append(figures)
+            print(f"{size:>6} participants on PostgreSQL: tick {figures['tick_ms']:8.2f} ms (max "
+                  f"{figures['tick_max_ms']:.2f}) in {figures['statements_per_tick']} statements", file=sys.stderr)
+        print(json.dumps({**results[-1], "sizes": results}))
+        return
     with tempfile.TemporaryDirectory() as workdir:
         for size in sizes:
             figures = measure(size, args.ticks, Path(workdir))
