@@ -45,6 +45,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; long focus sessions outlive 1 h
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis away must not take sign-in down: limits fall back to this process's memory until it returns.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per minute;30 per hour")
     # Creating API tokens with a password: same budget as logins unless set.

@@ -68,7 +68,18 @@ def signed_in_pages(world) -> list[str]:
             "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/nowhere"]
 
 
+SETTLED = """async () => {
+    // Colour contrast is only meaningful once fonts are in and finite transitions have ended:
+    // a fade or a colour transition caught half-way reads as a contrast failure under load.
+    await document.fonts.ready;
+    await Promise.all(document.getAnimations()
+        .filter((animation) => Number.isFinite(animation.effect?.getComputedTiming().endTime))
+        .map((animation) => animation.finished.catch(() => null)));
+}"""
+
+
 def axe_problems(page) -> list[str]:
+    page.evaluate(SETTLED)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""(tags) => axe.run(document, {runOnly: {type: "tag", values: tags},
                                                            resultTypes: ["violations"]})""", WCAG_AA)

@@ -115,7 +115,7 @@ def wait(condition, seconds, message):
 
 
 @contextmanager
-def scale_cluster(logs: Path, presence_expiry: float = 5):
+def scale_cluster(logs: Path, presence_expiry: float = 5, redis_url: str | None = None):
     """Two web processes (a, b), a leading and a standby clock, on PostgreSQL and Redis; the
     test's own app (`app`) shares the database and the channel, so its requests publish like a
     web process's. Skips without PostgreSQL or Redis, unless CI=true (then it fails)."""
@@ -123,7 +123,7 @@ def scale_cluster(logs: Path, presence_expiry: float = 5):
         if os.environ.get("CI") == "true":
             pytest.fail("the scale tests need PostgreSQL under CI: set TEST_DATABASE_URL")
         pytest.skip("the scale tests need PostgreSQL: set TEST_DATABASE_URL")
-    redis_url, prefix = require_redis(), unique_prefix()
+    redis_url, prefix = redis_url or require_redis(), unique_prefix()
     app = build_app("postgresql", REDIS_URL=redis_url, REDIS_PREFIX=prefix, LOGIN_RATE_LIMIT="1000 per minute",
                     SIGNUP_RATE_LIMIT="1000 per minute")
     env = {key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
@@ -146,4 +146,4 @@ def scale_cluster(logs: Path, presence_expiry: float = 5):
         for proc in started:
             proc.stop()
         realtime.get_hub(app).close()
-        clean(prefix)
+        clean(prefix, redis_url)

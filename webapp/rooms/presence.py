@@ -76,14 +76,17 @@ def connect(room: Room, user_id: int, now: datetime) -> Participant | None:
     return open_socket(room, user_id, now)[0]
 
 
-def close_socket(room: Room, user_id: int, socket_id: int | None, now: datetime) -> tuple[Participant | None, bool]:
+def close_socket(room: Room, user_id: int, socket_id: int | None, now: datetime,
+                 commit: bool = True) -> tuple[Participant | None, bool]:
     """Count one socket less. Returns the participant and whether that was their last. A
-    socket already counted out (its process was taken for dead) changes nothing. Commits."""
+    socket already counted out (its process was taken for dead) changes nothing. Commits,
+    unless the caller batches several closes in its own transaction (departures.py)."""
     if socket_id is None or not _delete_socket(socket_id):
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         return _find(room.id, user_id), False
     count = _bump(room.id, user_id, -1, now)
-    return _counted_out(room, user_id, count, now)
+    return _counted_out(room, user_id, count, now, commit=commit)
 
 
 def disconnect(room: Room, user_id: int, now: datetime) -> tuple[Participant | None, bool]:

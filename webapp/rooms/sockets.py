@@ -21,7 +21,7 @@ from ..extensions import db, sock
 from ..metrics import OPEN_SOCKETS
 from ..models import Participant, Room, utcnow
 from ..realtime.sockets import origin_allowed, serve
-from . import bp, liveness, presence, publishing, services
+from . import bp, departures, liveness, presence, publishing, services
 
 # Messages other features handle, by their "type" (tracking's activity reports): each handler
 # takes (room, participant, type, now) and commits what it changes. Wired in webapp/wiring.py.
@@ -118,20 +118,5 @@ def _publish_presence(code: str, now) -> None:
 
 
 def _disconnect(code: str, user_id: int, socket_id: int) -> None:
-    now = utcnow()
-    try:
-        room = services.find_room(code)
-        participant, last = presence.close_socket(room, user_id, socket_id, now)
-        if last:
-            if presence.host_grace().total_seconds() <= 0 and room.host_id == user_id:
-                old_host = room.host_id
-                if presence.hand_over(room, now):
-                    db.session.commit()
-                    publishing.publish_host_change(room, old_host, now)
-                    return
-            publishing.participants_changed(room, now)
-    except services.RoomNotFound:
-        pass
-    finally:
-        db.session.close()
-
+    """Counted out by the departures worker, in a batch with whoever else just left."""
+    departures.leave(code, user_id, socket_id)

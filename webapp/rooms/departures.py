@@ -1,0 +1,149 @@
+"""Closed room sockets are counted out in batches by one worker per process, not each on its own.
+
+A crowd leaving at once (a class ending, a phone network dropping, a load balancer draining) used
+to cost one transaction per socket, each run by the closing socket itself on the event loop: in
+the soak (bench/soak.py) 400 sockets closing within a second held the loop for over a second, the
+ticker skipped a job and a time update was lost. Now a closing socket only queues its departure.
+One worker takes up to BATCH of them, counts them out in one transaction, publishes each room
+whose list changed once (people.changed coalesces further), and yields before the next batch.
+
+The worker is a thread (a greenlet under gevent). Order does not matter: a socket's row and the
+count move together (see presence.py), so a reconnect that overtakes a departure still adds up.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from ..extensions import db
+from ..models import utcnow
+from . import presence, publishing, services
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+
+
+@dataclass(frozen=True)
+class Departure:
+    code: str
+    user_id: int
+    socket_id: int
+
+
+class Departures:
+    def __init__(self, app: Flask):
+        self.app = app
+        self.pending: queue.Queue[Departure] = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def add(self, departure: Departure) -> None:
+        self.pending.put(departure)
+        with self._lock:
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._run, name="room-departures", daemon=True)
+                self._worker.start()
+
+    def wait_idle(self, seconds: float = 10.0) -> bool:
+        """Every queued departure is counted out (for tests and a graceful stop)."""
+        deadline = time.monotonic() + seconds
+        while self.pending.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return not self.pending.unfinished_tasks
+
+    def _run(self) -> None:
+        while True:
+            batch = [self.pending.get()]
+            while len(batch) < BATCH:
+                try:
+                    batch.append(self.pending.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                with self.app.app_context():
+                    count_out(batch)
+            except Exception:
+                log.exception("counting out %d closed sockets failed", len(batch))
+            finally:
+                for _ in batch:
+                    self.pending.task_done()
+            time.sleep(0)  # let the sockets and the ticker run between batches
+
+
+def current() -> Departures:
+    app = current_app._get_current_object()
+    departures = app.extensions.get("room_departures")
+    if departures is None:
+        departures = app.extensions.setdefault("room_departures", Departures(app))
+    return departures
+
+
+def leave(code: str, user_id: int, socket_id: int) -> None:
+    """A room socket closed: count it out soon, in a batch."""
+    current().add(Departure(code, user_id, socket_id))
+
+
+def count_out(batch: list[Departure]) -> None:
+    """Count out a batch of closed sockets in one transaction, then tell each room once.
+    If the batch fails as a whole, each departure is tried on its own so one bad row cannot
+    keep the others counted in."""
+    now = utcnow()
+    try:
+        lasts, rooms = _close_all(batch, now)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("a batch of %d departures failed; counting them out one by one", len(batch))
+        lasts, rooms = [], {}
+        for departure in batch:
+            try:
+                more_lasts, more_rooms = _close_all([departure], now)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("counting out socket %s failed", departure.socket_id)
+                continue
+            lasts += more_lasts
+            rooms.update(more_rooms)
+    try:
+        _announce(lasts, rooms, now)
+    finally:
+        db.session.close()
+
+
+def _close_all(batch: list[Departure], now) -> tuple[list[tuple[int, int]], dict[int, object]]:
+    rooms, lasts = {}, []
+    by_code = {}
+    for departure in batch:
+        room = by_code.get(departure.code)
+        if room is None:
+            try:
+                room = by_code[departure.code] = services.find_room(departure.code)
+            except services.RoomNotFound:
+                continue
+        _participant, last = presence.close_socket(room, departure.user_id, departure.socket_id, now, commit=False)
+        rooms[room.id] = room
+        if last:
+            lasts.append((room.id, departure.user_id))
+    return lasts, rooms
+
+
+def _announce(lasts: list[tuple[int, int]], rooms: dict, now) -> None:
+    """A host whose last socket closed hands over at once when there is no grace; every other
+    room's list goes out (coalesced by people.changed)."""
+    handed_over, emptied = set(), {room_id for room_id, _ in lasts}
+    if presence.host_grace().total_seconds() <= 0:
+        for room_id, user_id in lasts:
+            room = rooms[room_id]
+            if room.host_id == user_id and presence.hand_over(room, now):
+                db.session.commit()
+                publishing.publish_host_change(room, user_id, now)
+                handed_over.add(room_id)
+    for room_id in emptied - handed_over:  # someone is gone from the list: it changed
+        publishing.participants_changed(rooms[room_id], now)
