@@ -34,6 +34,20 @@ def test_search_ranks_by_relevance_and_highlights_matches(client, author):
     assert "Thesis</mark> chapter plan" in page
 
 
+def test_a_word_in_most_posts_answers_newest_first_on_sqlite(author, monkeypatch, database_kind):
+    """bm25 gives a word found in more than half the posts no weight; SQLite skips it then."""
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    older = [posts.create_post(author, "study", f"Note {n}", "Some focus, in passing, today.", utcnow())
+             for n in range(3)]
+    titled = posts.create_post(author, "study", "Focus focus focus", "Focus on one thing at a time.", utcnow())
+    newest = posts.create_post(author, "study", "Later", "A little focus again.", utcnow())
+    ids = [hit.post.id for hit in search.search("focus")]
+    if database_kind == "sqlite":  # every post has it: the newest three, newest first
+        assert ids == [newest.id, titled.id, older[-1].id]
+    else:  # PostgreSQL ranks its window with ts_rank (cheap there): the title match leads
+        assert ids[0] == titled.id and set(ids) == {newest.id, titled.id, older[-1].id}
+
+
 def test_phrases_exclusions_and_filters(author, make_user):
     made = make_posts(author)
     assert [h.post.id for h in search.search('"deep work"')] == [made["routine"].id]

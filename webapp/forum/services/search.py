@@ -10,6 +10,11 @@ million posts would otherwise have every match scored for each search (about a s
 forum, the best of the newest few thousand is also the more useful answer. Rarer terms, which
 have fewer matches than the window, are ranked over all of them. (FTS5's bm25 still reads the
 whole doclist of each term once per query to weigh it: ~20 ms for a word in 1M posts.)
+
+On SQLite, a query whose matches fill the window with more than half of the newest posts is
+answered newest first without bm25: each of its words is then in more than half the posts, where
+bm25's IDF is zero (FTS5 clamps it to 1e-6), so the word says nothing about relevance, and reading
+its doclist to find that out was the whole cost of such a search.
 """
 from __future__ import annotations
 
@@ -111,10 +116,12 @@ def _sqlite(query: str, filters: list[str], params: dict) -> list[tuple]:
     # FTS5 walks a term's doclist in rowid order without scoring, so finding the window is cheap.
     oldest = db.session.execute(text(f"""SELECT {FTS_TABLE}.rowid {matching}
         ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET :window - 1"""), params).scalar()
+    order = f"bm25({FTS_TABLE}, 4.0, 1.0), {FTS_TABLE}.rowid DESC"
+    if oldest is not None and _matches_most_posts(oldest, params["window"]):
+        order = f"{FTS_TABLE}.rowid DESC"
     ranked = [row[0] for row in db.session.execute(text(f"""
         SELECT {FTS_TABLE}.rowid {matching} AND {FTS_TABLE}.rowid >= :oldest
-        ORDER BY bm25({FTS_TABLE}, 4.0, 1.0), {FTS_TABLE}.rowid DESC
-        LIMIT :limit OFFSET :offset"""), {**params, "oldest": oldest or 0})]
+        ORDER BY {order} LIMIT :limit OFFSET :offset"""), {**params, "oldest": oldest or 0})]
     if not ranked:
         return []
     # Highlights only for the page's rows: in the ranking query SQLite would make one for every match.
@@ -123,6 +130,12 @@ def _sqlite(query: str, filters: list[str], params: dict) -> list[tuple]:
         FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match AND rowid IN ({", ".join(map(str, ranked))})"""),
         {"start": params["start"], "stop": params["stop"], "match": expression})}
     return [tuple(marks[post_id]) for post_id in ranked if post_id in marks]
+
+
+def _matches_most_posts(oldest: int, window: int) -> bool:
+    """The window's `window` matches lie among the newest posts since `oldest`: more than half?"""
+    newest = db.session.execute(text("SELECT max(id) FROM forum_posts")).scalar() or 0
+    return window * 2 > newest - oldest + 1
 
 
 def _postgres(query: str, filters: list[str], params: dict) -> list[tuple]:
