@@ -173,3 +173,15 @@ def test_relevance_is_ranked_among_the_newest_matches(author, monkeypatch):
     assert search.search("focus")[0].post.id == best.id
     monkeypatch.setattr(search, "RANK_WINDOW", 3)
     assert {hit.post.id for hit in search.search("focus")} == {post.id for post in newer}
+
+
+def test_snippets_read_as_text_not_markdown_and_the_search_page_has_one_search_box(client, author):
+    posts.create_post(author, "study", "Reading list",
+                      "My **reading** plan:\n\n> _Slow_ reading wins.\n\nSee [the list](https://example.com/list) "
+                      "and `notes.md` for the reading order.", utcnow())
+    snippet = str(search.search("reading")[0].snippet_html)
+    for source in ("**", "_Slow_", "&gt;", "](", "https://example.com", "`"):
+        assert source not in snippet, (source, snippet)
+    assert "the list" in snippet and "<mark>reading</mark>" in snippet.lower()
+    page = client.get("/community/search?q=reading").get_data(as_text=True)
+    assert page.count('type="search"') == 1

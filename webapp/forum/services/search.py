@@ -75,6 +75,19 @@ def fts5_expression(query: str) -> str | None:
     return " AND ".join(groups) + "".join(f" NOT {term}" for term in negatives)
 
 
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)?")
+_MD_LINE_MARK = re.compile(r"(^|\n)\s*(?:>\s*|#{1,6}\s+)")
+_MD_EMPHASIS = re.compile(r"\*{1,3}|~~|`+|(?<![\w\x02\x03])_{1,3}|_{1,3}(?![\w\x02\x03])")
+
+
+def plain_snippet(raw: str | None) -> str:
+    """A body snippet reads as text, not Markdown source: link targets, emphasis marks, quote and
+    heading markers go (the index holds the Markdown a person typed)."""
+    text = _MD_LINK.sub(r"\1", raw or "")
+    text = _MD_LINE_MARK.sub(r"\1", text)
+    return _MD_EMPHASIS.sub("", text)
+
+
 def marked(raw: str | None) -> Markup:
     """Escape the text, then turn the sentinels the database put around matches into <mark>."""
     safe = str(escape(raw or ""))
@@ -100,7 +113,7 @@ def search(query: str, category_id: int | None = None, author_id: int | None = N
         rows = _sqlite(query, filters, params)
     posts = {post.id: post for post in db.session.execute(
         select(Post).where(Post.id.in_([row[0] for row in rows]))).scalars()}
-    return [Hit(posts[post_id], marked(title), marked(snippet)) for post_id, title, snippet in rows
+    return [Hit(posts[post_id], marked(title), marked(plain_snippet(snippet))) for post_id, title, snippet in rows
             if post_id in posts]
 
 
