@@ -65,7 +65,8 @@ def signed_in_pages(world) -> list[str]:
             "/history", "/history/new", f"/history/{session}/edit", f"/history/{session}/delete",
             f"/history/{session}/interruptions/new", f"/interruptions/{world['interruption']}/edit",
             "/insights", "/tasks", f"/tasks/{world['task']}/edit", f"/tasks/{world['task']}/delete",
-            "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/nowhere"]
+            "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/achievements",
+            "/leaderboard", "/leaderboard?scope=global&period=day", "/nowhere"]
 
 
 def axe_problems(page) -> list[str]:
