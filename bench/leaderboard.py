@@ -15,9 +15,7 @@ Run: python -m bench.leaderboard [--database-url postgresql+psycopg://...] [--us
 from __future__ import annotations
 
 import argparse
-import io
 import json
-import os
 import random
 import statistics
 import tempfile
@@ -182,9 +180,15 @@ def main() -> None:
         loader = Loader(postgres)
         build(loader, args.users, args.sessions, args.days, now, rng)
         make_friends(loader, 1, args.users, rng, now)
-        with db.engine.begin() as connection:
-            from sqlalchemy import text
-            connection.execute(text("ANALYZE"))
+        raw = db.engine.raw_connection()
+        if postgres:
+            raw.driver_connection.autocommit = True
+            raw.cursor().execute("VACUUM ANALYZE")  # as autovacuum would: index-only scans need it
+            raw.driver_connection.autocommit = False
+        else:
+            raw.cursor().execute("ANALYZE")
+            raw.commit()
+        raw.close()
         counts = {name: db.session.execute(db.text(f"SELECT count(*) FROM {name}")).scalar_one()
                   for name in ("users", "focus_sessions", "focus_quarters", "focus_totals")}
         print("rows:", counts, flush=True)

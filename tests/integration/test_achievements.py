@@ -46,6 +46,7 @@ def test_the_first_completed_work_phase_unlocks_first_session_once(make_user, to
                                                                AchievementUnlock.code == "sessions_1")).scalars().all()
     assert len(rows) == 1 and rows[0].unlocked_at == unlocked_at
     assert len(toasts) == 1
+    assert metrics.focus_seconds(maya.id) == 25 * 60  # and its time is not credited twice
 
 
 def test_manual_entries_and_untracked_sessions_never_count(make_user, bearer):

@@ -74,7 +74,7 @@ def test_private_people_and_guests_appear_on_nobody_elses_board(make_user, make_
     assert board_of(me, now=start + timedelta(hours=1))[0] == {"Me": 25 * 60}
     rows, _ = board_of(me, scope=f"room:{room.code}", now=start + timedelta(hours=1))
     assert rows == {"Me": 25 * 60}
-    assert board_of(private, now=start + timedelta(hours=1))[0] == {"Private": 25 * 60}  # their own row
+    assert board_of(private, now=start + timedelta(hours=1))[0] == {"Me": 25 * 60, "Private": 25 * 60}  # and their own row
 
 
 def test_the_everyone_board_is_opt_in_and_follows_opting_out_at_once(client, auth, make_user):
@@ -117,7 +117,7 @@ def test_the_leaderboard_page_lists_a_friend(client, auth, make_user):
     auth.login("me")
     page = client.get("/leaderboard?scope=friends&period=week").get_data(as_text=True)
     assert "Fiona Friend" in page and "You and your friends" in page
-    fragment = client.get("/leaderboard?scope=friends&period=day",
+    fragment = client.get("/leaderboard?scope=friends&period=month",
                           headers={"HX-Request": "true", "HX-Target": "board"}).get_data(as_text=True)
     assert fragment.startswith('<section id="board"') and "Fiona Friend" in fragment
 

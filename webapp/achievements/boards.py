@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from ..accounts.timezones import zone_of
 from ..extensions import db
@@ -134,10 +134,13 @@ def _row(entry: tuple[int, int, int], people: dict[int, User], viewer: User) -> 
 
 def _global(viewer: User, period: str, now: datetime) -> Board:
     starts = rules.period_start(period, now.astimezone(zone_of(viewer.timezone)).date())
-    on_board = (FocusTotal.period == period, FocusTotal.starts == starts, FocusTotal.listed.is_(True))
+    # `listed = true` (not IS TRUE) so PostgreSQL can use the index for it; ordering by seconds
+    # alone walks the index backwards and stops after 50 rows (ties are ordered here, below).
+    on_board = (FocusTotal.period == period, FocusTotal.starts == starts, FocusTotal.listed == true())
     top = db.session.execute(
         select(FocusTotal.user_id, FocusTotal.seconds).where(*on_board, FocusTotal.seconds > 0)
-        .order_by(FocusTotal.seconds.desc(), FocusTotal.user_id).limit(TOP)).all()
+        .order_by(FocusTotal.seconds.desc()).limit(TOP)).all()
+    top = sorted(top, key=lambda row: (-row[1], row[0]))
     ranked, rank = [], 0
     for index, (user_id, seconds) in enumerate(top):
         if index == 0 or seconds != top[index - 1][1]:
@@ -155,3 +158,11 @@ def _global(viewer: User, period: str, now: datetime) -> Board:
     rows = [_row(entry, people, viewer) for entry in ranked]
     return Board("global", period, starts, rows, _row(mine, people, viewer) if mine else None, mine_seconds,
                  viewer_listed=listed)
+
+
+def recent_rooms(viewer: User, limit: int = 4) -> list[Room]:
+    """Shared rooms the viewer was in lately: the "this room" boards they can open."""
+    return list(db.session.execute(
+        select(Room).join(Participant, Participant.room_id == Room.id)
+        .where(Participant.user_id == viewer.id, Room.is_solo.is_(False))
+        .order_by(Participant.joined_at.desc()).limit(limit)).scalars())

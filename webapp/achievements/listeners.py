@@ -23,7 +23,8 @@ def session_recorded(event: events.SessionRecorded) -> None:
     added = totals.credit_record(record, user)
     days = [starts for (period, starts) in added if period == "day"]
     known = {"streak": metrics.streak_through(user.id, days)} if days else {}
-    names = FOCUS_METRICS + (TOGETHER_METRICS if record.source == "room" else ())
+    # Company only changes when this phase had some: otherwise the together metrics stand still.
+    names = FOCUS_METRICS + (TOGETHER_METRICS if metrics.has_company(record) else ())
     unlocks.check(user.id, event.at, names, known)
 
 

@@ -59,6 +59,16 @@ def _together():
     return mine, theirs, on
 
 
+def has_company(record: FocusSession) -> bool:
+    """Did someone else focus in this record's room during its span (the same work phase)?"""
+    if record.source != "room" or record.room_id is None:
+        return False
+    return db.session.execute(select(FocusSession.id).where(
+        FocusSession.room_id == record.room_id, FocusSession.user_id != record.user_id,
+        FocusSession.start_time < record.end_time,
+        FocusSession.end_time.is_(None) | (FocusSession.end_time > record.start_time)).limit(1)).first() is not None
+
+
 def shared_rooms(user_id: int) -> int:
     mine, theirs, on = _together()
     return db.session.execute(

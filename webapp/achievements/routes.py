@@ -31,7 +31,8 @@ def leaderboard():
     if _is_htmx() and request.headers.get("HX-Target") == "board":
         return render_template("achievements/_board.html", board=board)
     form = VisibilityForm(formdata=None, obj=current_user)
-    return render_template("achievements/leaderboard.html", board=board, visibility_form=form)
+    return render_template("achievements/leaderboard.html", board=board, visibility_form=form,
+                           rooms=boards.recent_rooms(current_user))
 
 
 @bp.post("/leaderboard/visibility")

@@ -71,10 +71,11 @@ def credit_record(record: FocusSession, user: User) -> dict[tuple[str, date], in
         db.session.flush()
     quarters = rules.credit((record.active_ms or 0) // 1000, _span(record), covered_spans(record))
     # Compare-and-set: only the first announcement of a record credits it.
+    table = FocusSession.__table__
     claimed = db.session.execute(
-        update(FocusSession).where(FocusSession.id == record.id, FocusSession.board_seconds.is_(None))
-        .values(board_seconds=sum(quarters.values())).execution_options(synchronize_session=False)).rowcount
-    if claimed != 1 or not quarters:
+        update(table).where(table.c.id == record.id, table.c.board_seconds.is_(None))
+        .values(board_seconds=sum(quarters.values())).returning(table.c.id)).first()
+    if claimed is None or not quarters:
         return {}
     set_committed_value(record, "board_seconds", sum(quarters.values()))
     statement = _insert(FocusQuarter)

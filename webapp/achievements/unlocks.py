@@ -37,11 +37,13 @@ def unlock(user_id: int, earned: Iterable[rules.Achievement], at: datetime) -> l
         return []
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     inserted = []
+    # RETURNING tells whether this call wrote the row (psycopg reports no rowcount for ON CONFLICT here).
     for achievement in earned:
         result = db.session.execute(
-            dialect.insert(AchievementUnlock).values(user_id=user_id, code=achievement.code, unlocked_at=at)
-            .on_conflict_do_nothing(index_elements=["user_id", "code"]))
-        if result.rowcount == 1:
+            dialect.insert(AchievementUnlock.__table__).values(user_id=user_id, code=achievement.code, unlocked_at=at)
+            .on_conflict_do_nothing(index_elements=["user_id", "code"])
+            .returning(AchievementUnlock.__table__.c.id))
+        if result.first() is not None:
             inserted.append(achievement)
     return inserted
 
