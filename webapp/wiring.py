@@ -15,9 +15,10 @@ from flask import Flask
 from . import events, lifecycle, realtime
 
 # Feature packages: each `init_app(app)` registers its blueprint, views and page helpers.
-FEATURES = ["rooms", "tracking", "focus", "insights", "today", "forum", "privacy", "achievements"]
+FEATURES = ["rooms", "tracking", "focus", "insights", "today", "forum", "privacy", "live", "messages",
+            "achievements"]
 # JSON API v1 modules under webapp/api/, registered on the API blueprint in this order.
-API_MODULES = ["rooms", "sessions", "interruptions", "tokens", "stats", "me", "forum", "achievements"]
+API_MODULES = ["rooms", "sessions", "interruptions", "tokens", "stats", "me", "forum", "messages", "achievements"]
 
 
 def wire(app: Flask) -> None:
@@ -51,3 +52,15 @@ def wire_listeners() -> None:
         room_views.FIGURE_SOURCES.append(figures.participant_figures)
     for kind in reports.REPORT_KINDS:
         room_sockets.MESSAGE_HANDLERS[kind] = reports.receive
+    _wire_live_channel()
+
+
+def _wire_live_channel() -> None:
+    """What each person's live channel (/live/me) shows on (re)connect, and what pages may ask for."""
+    from .live import sockets as live_sockets
+    from .messages import live as message_live
+
+    if message_live.badge_html not in live_sockets.STATE_SOURCES:
+        live_sockets.STATE_SOURCES.append(message_live.badge_html)
+    if message_live.conversation_interest not in live_sockets.PAGE_INTERESTS:
+        live_sockets.PAGE_INTERESTS.append(message_live.conversation_interest)

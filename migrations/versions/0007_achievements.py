@@ -2,7 +2,7 @@
 focus_totals; users.profile_private and users.on_global_board; focus_sessions.board_seconds
 
 Revision ID: 0007_achievements
-Revises: 0006_accounts
+Revises: 0007_messages
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import webapp.models.types
 
 revision = '0007_achievements'
-down_revision = '0006_accounts'
+down_revision = '0007_messages'  # brief: 0006_accounts; re-chained after merging i-msg (one head)
 branch_labels = None
 depends_on = None
 

@@ -30,7 +30,8 @@ def world(live_server):
     """A person with history in every status, a task, a token, a running room and a listed one."""
     with live_server.app.app_context():
         ada = factories.make_user("ada", timezone="Europe/Berlin", display_name="Ada")
-        factories.make_user("bo", display_name="Bo")
+        bo = factories.make_user("bo", display_name="Bo")
+        factories.make_user("cy", display_name="Cy")
         seed_history(ada, 10, seed=3)
         start = utcnow() - timedelta(hours=3)
         for offset, status in enumerate(STATUS_LABELS):
@@ -50,8 +51,11 @@ def world(live_server):
         session = db.session.scalars(select(FocusSession).where(FocusSession.user_id == ada.id,
                                                                 FocusSession.interruptions.any())
                                      .order_by(FocusSession.id.desc())).first()
+        from webapp.messages import services as messages
+        first = messages.send_to(bo, ada, "Same time tomorrow? https://example.com/plan", utcnow())
+        reply = messages.send_to(ada, bo, "Yes, 9:00 in Morning writing.", utcnow())
         return {"room": running.code, "session": session.id, "interruption": session.interruptions[0].id,
-                "task": task.id}
+                "task": task.id, "conversation": first.conversation_id, "message": first.id, "reply": reply.id}
 
 
 def anonymous_pages(world) -> list[str]:
@@ -65,8 +69,10 @@ def signed_in_pages(world) -> list[str]:
             "/history", "/history/new", f"/history/{session}/edit", f"/history/{session}/delete",
             f"/history/{session}/interruptions/new", f"/interruptions/{world['interruption']}/edit",
             "/insights", "/tasks", f"/tasks/{world['task']}/edit", f"/tasks/{world['task']}/delete",
-            "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/achievements",
-            "/leaderboard", "/leaderboard?scope=global&period=day", "/nowhere"]
+            "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/nowhere",
+            "/messages", f"/messages/c/{world['conversation']}", "/messages/to/cy",
+            f"/messages/m/{world['message']}/report", f"/messages/m/{world['reply']}/delete",
+            "/achievements", "/leaderboard", "/leaderboard?scope=global&period=day"]
 
 
 def axe_problems(page) -> list[str]:

@@ -11,21 +11,16 @@ from contextlib import nullcontext
 from flask import current_app, has_request_context
 
 from ..realtime import outbox
+from ..realtime.topics import user_channel_topic
 from ..rules.achievements import Achievement
 
 
-def _topic(user_id: int) -> str | None:
-    try:
-        from ..realtime.topics import user_channel_topic
-    except ImportError:  # the user channel is not part of this build yet: no toast, nothing breaks
-        return None
+def _topic(user_id: int) -> str:
     return user_channel_topic(user_id)
 
 
 def announce(user_id: int, achievement: Achievement) -> None:
     topic = _topic(user_id)
-    if topic is None:
-        return
     # The ticker has no request (url_for needs one); context processors are not wanted in a push.
     with nullcontext() if has_request_context() else current_app.test_request_context("/"):
         html = current_app.jinja_env.get_template("achievements/_toast.html").render(achievement=achievement)
