@@ -106,3 +106,44 @@ def test_achievements_and_following_from_a_profile(live_server, page, people, co
     page.goto(live_server.url + "/u/ana")
     shoot(page, "profile-own")
     assert console_errors == [], console_errors
+
+
+def test_finishing_a_short_work_phase_shows_the_first_session_toast_live(live_server, page, console_errors):
+    from sqlalchemy import func, select
+    from webapp.extensions import db
+    from webapp.focus.services.solo import active_solo_room
+    from webapp.models import FocusSession, User
+
+    with live_server.app.app_context():
+        factories.make_user("tess", timezone="Europe/Berlin", display_name="Tess")
+    sign_in(live_server, page, "tess")
+    page.goto(live_server.url + "/focus")
+    page.get_by_label("Minutes").fill("1")
+    page.get_by_role("button", name="Start focusing").click()
+    expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))
+    expect(page.locator(".connection")).to_have_attribute("data-state", "open")
+
+    def open_records() -> int:
+        with live_server.app.app_context():
+            user_id = db.session.execute(select(User.id).where(User.username == "tess")).scalar_one()
+            return db.session.execute(select(func.count()).where(
+                FocusSession.user_id == user_id, FocusSession.end_time.is_(None))).scalar_one()
+    for _ in range(40):  # the record opens when the page's socket connects
+        if open_records():
+            break
+        page.wait_for_timeout(250)
+    assert open_records() == 1
+    page.wait_for_timeout(1500)  # a little focused time to count
+
+    # The minute passes: its deadline is now (the ticker ends the phase as it would after 60 s).
+    with live_server.app.app_context():
+        room = active_solo_room(db.session.execute(select(User).where(User.username == "tess")).scalar_one())
+        room.phase_ends_at = utcnow() + timedelta(seconds=1)
+        db.session.commit()
+    toast = page.locator("#toasts .toast")
+    expect(toast).to_contain_text("First session done!", timeout=20_000)
+    expect(toast.get_by_role("link", name="First session done!")).to_have_attribute("href", "/achievements")
+    page.evaluate("window.scrollTo(0, 0)")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "toast-desktop-light.png"), caret="initial")
+    assert console_errors == [], console_errors

@@ -146,7 +146,7 @@ def test_progress_reads_like_37_of_100():
     progress = {p.achievement.code: p for p in rules.progress({"sessions": 37, "focus_seconds": 5400}, [])}
     assert progress["sessions_100"].label == "37 / 100"
     assert progress["sessions_10"].label == "10 / 10" and not progress["sessions_10"].earned
-    assert progress["time_10h"].label == "1 / 10 h"
+    assert progress["time_10h"].label == "1.5 / 10 h"
 
 
 def test_only_metrics_a_locked_achievement_reads_are_computed():

@@ -93,8 +93,9 @@ class Progress:
     def label(self) -> str:
         """'37 / 100' (hours for time achievements)."""
         target, current = self.achievement.target, self.current
-        if self.achievement.metric == "focus_seconds":
-            return f"{current // HOUR:,} / {target // HOUR:,} h"
+        if self.achievement.metric == "focus_seconds":  # tenths below 10 h, so early progress shows
+            done = f"{current / HOUR:.1f}" if current < 10 * HOUR else f"{current // HOUR:,}"
+            return f"{done} / {target // HOUR:,} h"
         return f"{current:,} / {target:,}"
 
     @property
