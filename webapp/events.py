@@ -1,7 +1,7 @@
 """Domain events: a feature announces what happened; other features listen.
 
 Rooms and the timer announce (a phase started or ended, the room paused, someone connected...);
-tracking, and later achievements and messages, listen. The announcer never imports a listener,
+tracking, achievements, and later messages, listen. The announcer never imports a listener,
 so features do not call each other in a circle. Who listens to what is wired in one place,
 `webapp/wiring.py`, called by create_app().
 
@@ -92,6 +92,21 @@ class TickRan:
 class SessionRecorded:
     """A focus-session record was closed (a room's work phase, or a solo session)."""
     record: FocusSession
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RoomFinished:
+    """A room's timer completed (its last round ran out, or the host ended it) at `at`, after the
+    last work phase's records were closed."""
+    room: Room
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ForumContributed:
+    """Someone wrote a forum post or reply (same transaction as the row)."""
+    author_id: int
     at: datetime
 
 

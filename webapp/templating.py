@@ -18,9 +18,11 @@ NAVIGATION = [
     ("Rooms", "rooms.directory"),
     ("History", "focus.history"),
     ("Insights", "insights.page"),
+    ("Leaderboard", "achievements.leaderboard"),
     ("Community", "community.index"),
     ("Messages", "messages.index"),
 ]
+SIGNED_IN_ONLY = {"today.page", "achievements.leaderboard"}
 
 
 def format_clock(seconds: float | int | None) -> str:
@@ -90,7 +92,7 @@ def init_app(app: Flask) -> None:
     def _navigation():
         links = []
         for label, endpoint in NAVIGATION:
-            if endpoint == "today.page" and not current_user.is_authenticated:
+            if endpoint in SIGNED_IN_ONLY and not current_user.is_authenticated:
                 continue  # a visitor's home is the home page
             if endpoint in app.view_functions:
                 links.append((label, url_for(endpoint), request.endpoint == endpoint))

@@ -2,7 +2,7 @@
 in one file (create_app calls `wire`).
 
 Rooms and the timer announce domain events (webapp/events.py) and know nothing of the features
-that listen; tracking subscribes here, and so will achievements and messages. Rooms also asks
+that listen; tracking and achievements subscribe here, and so will messages. Rooms also asks
 other features for two things through explicit registries: what a person's row in the list shows
 beyond the room's own status, and who handles which message a room page sends.
 """
@@ -15,9 +15,10 @@ from flask import Flask
 from . import events, lifecycle, realtime
 
 # Feature packages: each `init_app(app)` registers its blueprint, views and page helpers.
-FEATURES = ["rooms", "tracking", "focus", "insights", "today", "forum", "privacy", "live", "messages"]
+FEATURES = ["rooms", "tracking", "focus", "insights", "today", "forum", "privacy", "live", "messages",
+            "achievements"]
 # JSON API v1 modules under webapp/api/, registered on the API blueprint in this order.
-API_MODULES = ["rooms", "sessions", "interruptions", "tokens", "stats", "me", "forum", "messages"]
+API_MODULES = ["rooms", "sessions", "interruptions", "tokens", "stats", "me", "forum", "messages", "achievements"]
 
 
 def wire(app: Flask) -> None:
@@ -33,12 +34,20 @@ def wire(app: Flask) -> None:
 
 def wire_listeners() -> None:
     """Process-wide registrations (idempotent: several apps may share a test process)."""
+    from .accounts import routes as account_routes
+    from .achievements import listeners as achievement_listeners
+    from .achievements import services as achievement_services
     from .rooms import sockets as room_sockets
     from .rooms import views as room_views
     from .tracking import figures, listeners, reports
 
     for event_type, listener in listeners.LISTENERS.items():
         events.listen(event_type, listener)
+    # Achievements listen after tracking: a record is closed and scored before it is credited.
+    for event_type, listener in achievement_listeners.LISTENERS.items():
+        events.listen(event_type, listener)
+    if achievement_services.profile_context not in account_routes.PROFILE_SOURCES:
+        account_routes.PROFILE_SOURCES.append(achievement_services.profile_context)
     if figures.participant_figures not in room_views.FIGURE_SOURCES:
         room_views.FIGURE_SOURCES.append(figures.participant_figures)
     for kind in reports.REPORT_KINDS:

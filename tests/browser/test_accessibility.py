@@ -71,7 +71,8 @@ def signed_in_pages(world) -> list[str]:
             "/insights", "/tasks", f"/tasks/{world['task']}/edit", f"/tasks/{world['task']}/delete",
             "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/nowhere",
             "/messages", f"/messages/c/{world['conversation']}", "/messages/to/cy",
-            f"/messages/m/{world['message']}/report", f"/messages/m/{world['reply']}/delete"]
+            f"/messages/m/{world['message']}/report", f"/messages/m/{world['reply']}/delete",
+            "/achievements", "/leaderboard", "/leaderboard?scope=global&period=day"]
 
 
 SETTLED = """async () => {

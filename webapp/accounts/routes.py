@@ -98,7 +98,23 @@ def profile(username: str):
     ).scalar_one_or_none()
     if user is None:
         abort(404)
-    return render_template("accounts/profile.html", user=user)
+    return render_template("accounts/profile.html", user=user, **profile_extras(user))
+
+
+# Other features add to a profile (wired in webapp/wiring.py): each source takes (person, viewer)
+# and returns template context; its "actions" (buttons beside the name: follow, message, ...) and
+# "sections" (below the bio) are template names the page includes in order.
+PROFILE_SOURCES: list = []
+
+
+def profile_extras(user: User) -> dict:
+    context: dict = {"profile_actions": [], "profile_sections": []}
+    for source in PROFILE_SOURCES:
+        extra = dict(source(user, current_user))
+        context["profile_actions"] += extra.pop("actions", [])
+        context["profile_sections"] += extra.pop("sections", [])
+        context.update(extra)
+    return context
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -5,11 +5,13 @@ from .forum import ROLES, Category, Comment, CommentLike, Post, PostLike, Report
 from .message import (MESSAGE_MAX_LENGTH, Conversation, ConversationMember, Message, MessageBlock,
                       MessagePreferences, MessageReport)
 from .presence import OpenSocket, WebProcess
+from .social import AchievementUnlock, FocusQuarter, FocusTotal, Follow
 from .room import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, Participant, Room
 from .types import UTCDateTime, from_epoch_ms, to_epoch_ms, utcnow
 from .user import DEFAULT_DAILY_GOAL_MINUTES, ApiToken, LoginSession, User
 
 __all__ = [
+    "AchievementUnlock", "FocusQuarter", "FocusTotal", "Follow",
     "ApiToken", "Category", "Conversation", "ConversationMember", "MESSAGE_MAX_LENGTH", "Message",
     "MessageBlock", "MessagePreferences", "MessageReport", "Comment", "CommentLike", "FocusSession", "INTERRUPTION_TYPES", "Interruption",
     "LoginSession", "OpenSocket", "Participant", "PasswordReset", "Post", "PostLike", "ROLES", "Report", "ROOM_CODE_ALPHABET",

@@ -75,6 +75,9 @@ class FocusSession(db.Model):
     # The latest away spell that ended (for "What pulled you away?"); cleared once answered.
     last_away_from_ms: Mapped[int | None] = mapped_column(BigInteger)
     last_away_until_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # What this record added to achievements and leaderboards (achievements/totals.py); NULL until it
+    # was credited, so a repeated announcement never credits it twice. Never set on manual entries.
+    board_seconds: Mapped[int | None] = mapped_column(Integer)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

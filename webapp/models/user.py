@@ -30,6 +30,10 @@ class User(UserMixin, db.Model):
                                                     server_default=str(DEFAULT_DAILY_GOAL_MINUTES))
     # member, moderator or admin (webapp.models.forum.ROLES); set with `flask users set-role`.
     role: Mapped[str] = mapped_column(String(20), default="member", server_default="member")
+    # A private profile shows only the name; its stats and achievements appear on nobody else's board.
+    profile_private: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Opt-in to the "everyone" leaderboard (off by default).
+    on_global_board: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Set by the user loader: the login session this request belongs to (see accounts.sessions).

@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..focus.serialize import interruption_json, session_json
 from ..focus.times import iso
-from ..models import ApiToken, FocusSession, Interruption, LoginSession, Participant, Room, Task, User
+from ..models import (AchievementUnlock, ApiToken, FocusSession, Follow, Interruption, LoginSession, Participant, Room,
+                      Task, User)
 
 FORMAT_VERSION = 1
 
@@ -25,7 +26,13 @@ def account_data(user: User, now: datetime) -> dict:
         "exported_at": iso(now),
         "profile": {"id": user.id, "username": user.username, "email": user.email,
                     "display_name": user.display_name, "bio": user.bio or "", "timezone": user.timezone,
-                    "is_guest": user.is_guest, "created_at": iso(user.created_at)},
+                    "is_guest": user.is_guest, "created_at": iso(user.created_at),
+                    "profile_private": user.profile_private, "on_global_board": user.on_global_board},
+        "achievements": [{"code": u.code, "unlocked_at": iso(u.unlocked_at)} for u in _rows(
+            select(AchievementUnlock).where(AchievementUnlock.user_id == user.id).order_by(AchievementUnlock.id))],
+        "following": list(db.session.execute(
+            select(User.username).join(Follow, Follow.followed_id == User.id)
+            .where(Follow.follower_id == user.id).order_by(User.username)).scalars()),
         "sessions": [session_json(s, now) for s in _rows(
             select(FocusSession).options(selectinload(FocusSession.room))
             .where(FocusSession.user_id == user.id).order_by(FocusSession.start_time, FocusSession.id))],

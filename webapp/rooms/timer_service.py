@@ -159,6 +159,8 @@ def _announce(room, before, caught_up, after, transitions, action, now) -> None:
     elif action in ("reset", "end") and _work_active(caught_up):
         events.announce(events.WorkPhaseEnded(room, now, finished=False,
                                               unused_seconds=timer.remaining_at(caught_up, now), noticed_at=now))
+    if after.status == timer.COMPLETED and before.status != timer.COMPLETED:
+        events.announce(events.RoomFinished(room, room.ended_at or now))
 
 
 def remaining_seconds(room: Room, now: datetime) -> float:

@@ -76,6 +76,7 @@ class ParticipantView:
     is_host: bool
     is_guest: bool
     figures: dict = field(default_factory=dict)
+    username: str | None = None  # their profile's address (guests have none)
 
     @property
     def status_label(self) -> str:
@@ -139,7 +140,8 @@ def participant_view(room: Room, participant: Participant, now: datetime) -> Par
     user = participant.user
     return ParticipantView(id=participant.id, user_id=participant.user_id, name=user.name,
                            status=status, is_host=participant.user_id == room.host_id,
-                           is_guest=user.is_guest, figures=figures)
+                           is_guest=user.is_guest, figures=figures,
+                           username=None if user.is_guest else user.username)
 
 
 def participant_views(room: Room, participants: list[Participant], now: datetime) -> list[ParticipantView]:

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from ... import events
 from ...extensions import db
 from ...models import Comment, Post, User
 from ...rules import forum_permissions as can
@@ -34,6 +35,7 @@ def add_comment(author: User, post_id: int, body: str, now: datetime, parent_id:
                       body_html=render_markdown(body), created_at=now)
     db.session.add(comment)
     db.session.execute(update(Post).where(Post.id == post.id).values(last_activity_at=now))
+    events.announce(events.ForumContributed(author.id, now))
     db.session.commit()
     return comment
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 
+from ... import events
 from ...extensions import db
 from ...models import Category, Comment, Post, User
 from ...rules import forum_permissions as can
@@ -72,6 +73,7 @@ def create_post(author: User, category, title: str, body: str, now: datetime) ->
     post = Post(category_id=category_row.id, author_id=author.id, title=title, body=body,
                 body_html=render_markdown(body), created_at=now, last_activity_at=now)
     db.session.add(post)
+    events.announce(events.ForumContributed(author.id, now))
     db.session.commit()  # the FTS trigger writes the index row in this same transaction
     return post
 

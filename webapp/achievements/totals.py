@@ -1,0 +1,109 @@
+"""Precomputed focus totals, updated when a session is recorded (never by rescanning history).
+
+Design (the issue asks us to say what we chose and why):
+- `focus_quarters` holds each person's counted seconds per UTC quarter hour. Every time zone's
+  midnight is on a quarter-hour boundary, so a board for *the viewer's* today, week or month is
+  an exact index range per person: friends' boards (<= a few hundred people) and a room's board
+  sum these rows for their people, exactly in the viewer's zone.
+- `focus_totals` holds each person's seconds per local day, week and month *of their own zone*,
+  with `listed` (opted in to the everyone board, not private, not a guest) copied in, so the
+  everyone board is one index range scan (period, starts, listed, seconds) for the top 50 and one
+  index count for the viewer's rank, whatever the number of people or sessions. The everyone
+  board therefore compares each person's own calendar day/week/month of the same date as the
+  viewer's (exact for everyone in the viewer's zone); an exact per-viewer-zone global board would
+  have to sum raw rows of every person on every read, which measured far beyond the 50 ms goal.
+  The same day rows give streaks (the person's own days) and lifetime focus time.
+- Only server-witnessed focus is credited: records of rooms and solo rooms (live-tracked, with a
+  room), their active seconds only, at most 12 h each, overlaps once (rules/leaderboard.py).
+  Manual entries and imports never reach these tables.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..accounts.timezones import zone_of
+from ..extensions import db
+from ..models import FocusQuarter, FocusSession, FocusTotal, User
+from ..rules import leaderboard as rules
+
+COUNTED_SOURCES = ("room", "solo")
+
+
+def is_counted(record: FocusSession) -> bool:
+    """Server-witnessed: a room or solo-room record the server timed and tracked, now closed."""
+    return (record.room_id is not None and record.source in COUNTED_SOURCES
+            and record.end_time is not None and (record.active_ms or 0) > 0)
+
+
+def is_listed(user: User) -> bool:
+    return bool(user.on_global_board and not user.profile_private and not user.is_guest)
+
+
+def _insert(model):
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
+
+
+def _span(record: FocusSession) -> rules.Span:
+    return int(record.start_time.timestamp()), int(record.end_time.timestamp())
+
+
+def covered_spans(record: FocusSession) -> list[rules.Span]:
+    """Spans of the person's other records credited already that overlap this one."""
+    rows = db.session.execute(
+        select(FocusSession.start_time, FocusSession.end_time).where(
+            FocusSession.user_id == record.user_id, FocusSession.id != record.id,
+            FocusSession.board_seconds.is_not(None),
+            FocusSession.start_time < record.end_time, FocusSession.end_time > record.start_time)).all()
+    return [(int(start.timestamp()), int(end.timestamp())) for start, end in rows]
+
+
+def credit_record(record: FocusSession, user: User) -> dict[tuple[str, date], int]:
+    """Add a just-recorded session's counted seconds to the person's quarters and totals (no
+    commit: it joins the recording transaction). Returns the (period, starts) -> seconds added."""
+    if not is_counted(record):
+        return {}
+    if record.id is None:
+        db.session.flush()
+    quarters = rules.credit((record.active_ms or 0) // 1000, _span(record), covered_spans(record))
+    # Compare-and-set: only the first announcement of a record credits it.
+    table = FocusSession.__table__
+    claimed = db.session.execute(
+        update(table).where(table.c.id == record.id, table.c.board_seconds.is_(None))
+        .values(board_seconds=sum(quarters.values())).returning(table.c.id)).first()
+    if claimed is None or not quarters:
+        return {}
+    set_committed_value(record, "board_seconds", sum(quarters.values()))
+    statement = _insert(FocusQuarter)
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=["user_id", "quarter"],
+                                        set_={"seconds": FocusQuarter.seconds + statement.excluded.seconds}),
+        [{"user_id": user.id, "quarter": quarter, "seconds": seconds} for quarter, seconds in quarters.items()])
+    totals = rules.totals_by_period(quarters, zone_of(user.timezone))
+    statement = _insert(FocusTotal)
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=["user_id", "period", "starts"],
+                                        set_={"seconds": FocusTotal.seconds + statement.excluded.seconds}),
+        [{"user_id": user.id, "period": period, "starts": starts, "seconds": seconds, "listed": is_listed(user)}
+         for (period, starts), seconds in totals.items()])
+    return totals
+
+
+def relist(user: User) -> None:
+    """After a change of visibility: the everyone board follows at once (one UPDATE)."""
+    db.session.execute(update(FocusTotal).where(FocusTotal.user_id == user.id)
+                       .values(listed=is_listed(user)).execution_options(synchronize_session=False))
+
+
+def focus_days(user_id: int, first: date | None = None, last: date | None = None) -> list[date]:
+    """The person's own local days with enough counted focus to count towards a streak."""
+    from ..rules.achievements import STREAK_DAY_MIN_SECONDS
+    query = select(FocusTotal.starts).where(FocusTotal.user_id == user_id, FocusTotal.period == "day",
+                                            FocusTotal.seconds >= STREAK_DAY_MIN_SECONDS)
+    if first is not None:
+        query = query.where(and_(FocusTotal.starts >= first, FocusTotal.starts <= last))
+    return list(db.session.execute(query).scalars())

@@ -1,0 +1,63 @@
+"""Unlocking: when something that can unlock happens, compute the few metrics still-locked
+achievements read for that one person, and insert one row per newly earned achievement.
+
+Idempotent: `achievement_unlocks` has a unique (user_id, code); a repeated or concurrent event
+inserts nothing twice (ON CONFLICT DO NOTHING), and the first unlock time is kept.
+Nothing here commits: it runs inside the announcer's transaction (webapp/events.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..models import AchievementUnlock
+from ..rules import achievements as rules
+from . import metrics, toast
+
+
+def unlocked_codes(user_id: int) -> set[str]:
+    return set(db.session.execute(
+        select(AchievementUnlock.code).where(AchievementUnlock.user_id == user_id)).scalars())
+
+
+def unlocked_rows(user_id: int) -> dict[str, datetime]:
+    return dict(db.session.execute(
+        select(AchievementUnlock.code, AchievementUnlock.unlocked_at)
+        .where(AchievementUnlock.user_id == user_id)).all())
+
+
+def unlock(user_id: int, earned: Iterable[rules.Achievement], at: datetime) -> list[rules.Achievement]:
+    """Insert the unlocks; returns those this call really inserted (not the ones already there)."""
+    earned = list(earned)
+    if not earned:
+        return []
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = []
+    # RETURNING tells whether this call wrote the row (psycopg reports no rowcount for ON CONFLICT here).
+    for achievement in earned:
+        result = db.session.execute(
+            dialect.insert(AchievementUnlock.__table__).values(user_id=user_id, code=achievement.code, unlocked_at=at)
+            .on_conflict_do_nothing(index_elements=["user_id", "code"])
+            .returning(AchievementUnlock.__table__.c.id))
+        if result.first() is not None:
+            inserted.append(achievement)
+    return inserted
+
+
+def check(user_id: int, at: datetime, metric_names: Iterable[str],
+          known: Mapping[str, int] | None = None) -> list[rules.Achievement]:
+    """Unlock what `metric_names` now earn this person; tell them live (after the commit)."""
+    done = unlocked_codes(user_id)
+    names = rules.needed_metrics(done, metric_names)
+    if not names:
+        return []
+    values = {name: known[name] for name in names if known and name in known}
+    values.update(metrics.metrics_of(user_id, names - set(values)))
+    new = unlock(user_id, rules.newly_earned(values, done), at)
+    for achievement in new:
+        toast.announce(user_id, achievement)
+    return new

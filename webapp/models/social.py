@@ -1,0 +1,66 @@
+"""Following, achievements and the precomputed focus totals the leaderboards read.
+
+Only server-witnessed focus reaches `focus_quarters` and `focus_totals` (achievements/totals.py):
+room and solo-room sessions, never manual or imported entries.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Follow(db.Model):
+    """`follower` follows `followed`; two rows, one each way, make them friends."""
+
+    __tablename__ = "follows"
+
+    follower_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    followed_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AchievementUnlock(db.Model):
+    """One row per person and achievement (the unique constraint makes unlocking idempotent)."""
+
+    __tablename__ = "achievement_unlocks"
+    __table_args__ = (UniqueConstraint("user_id", "code", name="uq_achievement_unlocks_user_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    unlocked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FocusQuarter(db.Model):
+    """Counted focus seconds of one person in one UTC quarter hour (`quarter` = epoch seconds // 900).
+
+    Every time zone's midnight falls on a quarter-hour boundary, so any window in any zone is an
+    exact range of quarters (friends' and rooms' boards)."""
+
+    __tablename__ = "focus_quarters"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    quarter: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FocusTotal(db.Model):
+    """Counted focus seconds of one person in one of their own local days, weeks or months.
+
+    `period` is "day", "week" (starting Monday) or "month"; `starts` its first local day. `listed`
+    copies "appears on the everyone board" so the global board is one index range."""
+
+    __tablename__ = "focus_totals"
+    __table_args__ = (Index("ix_focus_totals_board", "period", "starts", "listed", "seconds"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(5), primary_key=True)
+    starts: Mapped[date] = mapped_column(Date, primary_key=True)
+    seconds: Mapped[int] = mapped_column(Integer, default=0)
+    listed: Mapped[bool] = mapped_column(Boolean, default=False)
