@@ -5,7 +5,7 @@
   "use strict";
 
   function conversation() { return document.querySelector(".conversation[data-conversation-id]"); }
-  function scroller() { return document.querySelector("[data-scroll]"); }
+  function scroller() { return document.scrollingElement || document.documentElement; }
   function list() { return document.querySelector(".message-list"); }
 
   function nearBottom(box) { return box.scrollHeight - box.scrollTop - box.clientHeight < 120; }

@@ -101,6 +101,12 @@ def test_two_people_message_live_with_honest_badges_seen_and_blocking(people, br
     expect(ann.get_by_label("Message to Bob")).to_have_value("Hello?")
     expect(ann.locator(".message.mine")).to_have_count(3)
 
+    # Ann deletes her last message (after confirming): "message deleted" in place of its text.
+    ann.once("dialog", lambda dialog: dialog.accept())
+    ann.locator(".message.mine").last.get_by_role("link", name="Delete").click()
+    expect(ann.locator(".message.mine").last).to_contain_text("message deleted")
+    expect(ann.locator(".message.mine").last).not_to_contain_text("Bring coffee")
+
     assert ann_errors == [] and bob_errors == [] and bob_elsewhere_errors == []
     ann_context.close()
     bob_context.close()

@@ -339,3 +339,19 @@ def test_message_limits_count_only_what_was_sent(database_kind, tmp_path):
         assert too_fast.status_code == 429 and "sending messages very fast" in too_fast.get_data(as_text=True)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_message_buttons_on_profiles_room_lists_and_forum_posts(client, make_user, signed_in, make_room):
+    from datetime import timedelta
+
+    from webapp.forum.services import posts
+    bob = make_user("bob", created_at=utcnow() - timedelta(days=3))
+    ann = make_user("ann")
+    browser = signed_in(ann)
+    assert 'href="/messages/to/bob"' in browser.get("/u/bob").get_data(as_text=True)
+    assert "/messages/to/" not in browser.get("/u/ann").get_data(as_text=True)  # not to oneself
+    post = posts.create_post(bob, "study", "Morning sprint", "Who joins?", utcnow())
+    assert 'href="/messages/to/bob"' in browser.get(f"/community/p/{post.id}").get_data(as_text=True)
+    room = make_room(bob)
+    assert f'href="/messages/with/{bob.id}"' in signed_in(bob).get(f"/r/{room.code}").get_data(as_text=True)
+    assert browser.get(f"/messages/with/{bob.id}").headers["Location"].endswith("/messages/to/bob")

@@ -34,11 +34,12 @@ def badge_html(user_id: int) -> str:
     return render_template("messages/_badge.html", unread_messages=reading.unread_total(user_id), oob=True)
 
 
-def message_html(message: Message, viewer: User, sender: User, live: bool = True) -> str:
+def message_html(message: Message, viewer: User, sender: User, update_only: bool = False) -> str:
     """One message for `viewer`, wrapped to be appended to their open conversation (or to
-    replace it there: messages.js keeps one element per message id)."""
+    replace it there: messages.js keeps one element per message id; an `update_only` one is
+    dropped by a page that does not show that message)."""
     return render_template("messages/_message_oob.html", message=message, viewer=viewer, sender=sender,
-                           conversation_id=message.conversation_id, live=live)
+                           conversation_id=message.conversation_id, update_only=update_only)
 
 
 def seen_html(member: ConversationMember, viewer: User) -> str:
@@ -97,9 +98,8 @@ def _message_deleted(message: Message, sender_id: int, other_id: int) -> None:
     sender = db.session.get(User, sender_id)
     for viewer_id in (sender_id, other_id):
         viewer = db.session.get(User, viewer_id)
-        html = render_template("messages/_message_oob.html", message=message, viewer=viewer, sender=sender,
-                               conversation_id=message.conversation_id, update_only=True)
-        outbox.publish(conversation_topic(message.conversation_id, viewer_id), html)
+        outbox.publish(conversation_topic(message.conversation_id, viewer_id),
+                       message_html(message, viewer, sender, update_only=True))
     outbox.publish(user_channel_topic(other_id), badge_html(other_id))
 
 

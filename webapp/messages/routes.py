@@ -209,6 +209,6 @@ def delete(message_id: int):
         services.delete_message(current_user, message_id, utcnow())
     except MessageError as error:
         fail(error)
-    if is_htmx():
-        return "", 204
+    if is_htmx():  # the page shows it at once (the live channel brings the same to every tab)
+        return live.message_html(message, current_user, current_user, update_only=True)
     return redirect(url_for("messages.conversation", conversation_id=message.conversation_id))
