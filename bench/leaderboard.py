@@ -187,7 +187,11 @@ def main() -> None:
             build(loader, args.users, args.sessions, args.days, now, rng)
             make_friends(loader, 1, args.users, rng, now)
         raw = db.engine.raw_connection()
-        if postgres:
+        if postgres:  # COPY gave explicit ids: move the sequences past them
+            for table in ("users", "rooms", "focus_sessions"):
+                raw.cursor().execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT max(id) FROM {table}))")
+            raw.commit()
             raw.driver_connection.autocommit = True
             raw.cursor().execute("VACUUM ANALYZE")  # as autovacuum would: index-only scans need it
             raw.driver_connection.autocommit = False
