@@ -20,6 +20,7 @@ Design (the issue asks us to say what we chose and why):
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -43,9 +44,18 @@ def is_listed(user: User) -> bool:
     return bool(user.on_global_board and not user.profile_private and not user.is_guest)
 
 
-def _insert(model):
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
+@lru_cache(maxsize=4)
+def _upserts(dialect_name: str):
+    """The two ON CONFLICT statements, built once per dialect (Core tables: no ORM bulk machinery)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    quarters, totals = FocusQuarter.__table__, FocusTotal.__table__
+    add_quarter = dialect.insert(quarters)
+    add_quarter = add_quarter.on_conflict_do_update(
+        index_elements=["user_id", "quarter"], set_={"seconds": quarters.c.seconds + add_quarter.excluded.seconds})
+    add_total = dialect.insert(totals)
+    add_total = add_total.on_conflict_do_update(
+        index_elements=["user_id", "period", "starts"], set_={"seconds": totals.c.seconds + add_total.excluded.seconds})
+    return add_quarter, add_total
 
 
 def _span(record: FocusSession) -> rules.Span:
@@ -78,18 +88,13 @@ def credit_record(record: FocusSession, user: User) -> dict[tuple[str, date], in
     if claimed is None or not quarters:
         return {}
     set_committed_value(record, "board_seconds", sum(quarters.values()))
-    statement = _insert(FocusQuarter)
-    db.session.execute(
-        statement.on_conflict_do_update(index_elements=["user_id", "quarter"],
-                                        set_={"seconds": FocusQuarter.seconds + statement.excluded.seconds}),
-        [{"user_id": user.id, "quarter": quarter, "seconds": seconds} for quarter, seconds in quarters.items()])
+    add_quarter, add_total = _upserts(db.session.get_bind().dialect.name)
+    db.session.execute(add_quarter, [{"user_id": user.id, "quarter": quarter, "seconds": seconds}
+                                     for quarter, seconds in quarters.items()])
     totals = rules.totals_by_period(quarters, zone_of(user.timezone))
-    statement = _insert(FocusTotal)
-    db.session.execute(
-        statement.on_conflict_do_update(index_elements=["user_id", "period", "starts"],
-                                        set_={"seconds": FocusTotal.seconds + statement.excluded.seconds}),
-        [{"user_id": user.id, "period": period, "starts": starts, "seconds": seconds, "listed": is_listed(user)}
-         for (period, starts), seconds in totals.items()])
+    listed = is_listed(user)
+    db.session.execute(add_total, [{"user_id": user.id, "period": period, "starts": starts, "seconds": seconds,
+                                    "listed": listed} for (period, starts), seconds in totals.items()])
     return totals
 
 
