@@ -43,6 +43,8 @@ def world(live_server):
         db.session.add(task)
         issue_token(ada)
         db.session.commit()
+        solo = focus.start_solo(ada, target_minutes=25, intention="Draft section 2")
+        focus.end_solo(ada)  # a finished solo Pomodoro: its page asks for the check-in
         running = rooms.create_room(ada, {"name": "Morning writing", "is_public": True}, utcnow())
         rooms.control(running, ada, "start", utcnow())
         listed = rooms.create_room(ada, {"name": "Quiet library", "is_public": True}, utcnow())
@@ -52,8 +54,6 @@ def world(live_server):
                                                                 FocusSession.interruptions.any())
                                      .order_by(FocusSession.id.desc())).first()
         session.checkin, session.intention = "partly", "Draft section 2"  # insights' check-in breakdown
-        solo = focus.start_solo(ada, target_minutes=25, intention="Draft section 2")
-        focus.end_solo(ada)  # a finished solo Pomodoro: its page asks for the check-in
         db.session.commit()
         return {"room": running.code, "session": session.id, "interruption": session.interruptions[0].id,
                 "task": task.id, "solo": solo.code}

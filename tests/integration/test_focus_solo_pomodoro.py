@@ -10,6 +10,7 @@ from webapp.extensions import db
 from webapp.focus import services
 from webapp.models import FocusSession, Interruption, Room, SoloPreferences, utcnow
 from webapp.rooms import services as rooms
+from webapp.rooms import timer_service
 from webapp.rules.solo import SoloCycle
 
 CYCLE = {"target_minutes": "30", "short_break_minutes": "6", "long_break_minutes": "20", "long_break_every": "2",
@@ -31,6 +32,12 @@ def start(client, **fields):
 
 def the_room() -> Room:
     return db.session.query(Room).order_by(Room.id.desc()).first()
+
+
+def tick(room, at):
+    """The ticker's step for this room at `at`."""
+    timer_service.advance(room, at)
+    db.session.commit()
 
 
 def connect(room, at):
@@ -107,7 +114,7 @@ def test_the_service_refuses_a_bad_cycle_with_field_messages(ada):
 
 
 def test_an_interruption_holds_the_solo_countdown_until_im_back(client, ada):
-    t0 = utcnow()
+    t0 = utcnow().replace(microsecond=0)
     room = services.start_solo(ada, target_minutes=25, now=t0)
     connect(room, t0)
     record = db.session.query(FocusSession).one()
@@ -124,8 +131,8 @@ def test_an_interruption_holds_the_solo_countdown_until_im_back(client, ada):
     assert room.status == "running" and room.phase_ends_at == t0 + timedelta(seconds=25 * 60 + 90)
     assert live.duration == 90
 
-    # The focus ends 90 s late; the 90 s held are not counted as focus.
-    rooms.control(room, ada, "skip", t0 + timedelta(seconds=25 * 60 + 90))
+    # The focus ends 90 s late (the ticker's step); the 90 s held are not counted as focus.
+    tick(room, t0 + timedelta(seconds=25 * 60 + 90))
     db.session.refresh(record)
     assert record.end_time is not None and record.elapsed_ms == 25 * 60 * 1000
     assert room.phase == "short_break"
@@ -158,10 +165,10 @@ def test_a_shared_room_is_not_paused_by_one_persons_interruption(client, ada, ma
 
 
 def test_between_focuses_the_session_stays_yours(client, ada):
-    t0 = utcnow() - timedelta(minutes=2)
+    t0 = utcnow().replace(microsecond=0) - timedelta(minutes=2)
     room = services.start_solo(ada, target_minutes=1, cycle=SoloCycle(rounds=2, auto_start_breaks=False), now=t0)
     connect(room, t0)
-    rooms.control(room, ada, "skip", t0 + timedelta(seconds=60))  # the focus ends: the break waits
+    tick(room, t0 + timedelta(seconds=60))  # the focus ends at its deadline: the break waits
     db.session.refresh(room)
     assert (room.status, room.phase) == ("idle", "short_break")
     assert client.get("/focus").headers["Location"].endswith(f"/r/{room.code}")

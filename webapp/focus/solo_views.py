@@ -81,14 +81,16 @@ def interrupt_now():
 def checkin(code: str):
     """One tap at the end of a solo cycle: done, partly or not (kept on each of its records)."""
     form = CheckinForm()
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
+    if not form.validate_on_submit() and "csrf_token" in form.errors:
+        abort(400)
+    try:
+        code = services.finished_solo_room(current_user, code).code
+    except services.NotFound:
+        abort(404)
+    if form.errors:
         return _checkin_answer(code, None, "Choose done, partly or not."), 422
     try:
         services.check_in(current_user, code, form.answer.data)
-    except services.NotFound:
-        abort(404)
     except services.LogError as error:
         if not is_htmx():
             flash(error.message, "warning")

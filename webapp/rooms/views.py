@@ -48,6 +48,7 @@ class TimerView:
     solo: bool = False
     # The whole rhythm, for pages that run the countdown themselves (offline, see _timer.html).
     lengths: dict = field(default_factory=dict)
+    ends_at: datetime | None = None  # the running phase's deadline
 
     @property
     def display_seconds(self) -> int:
@@ -61,9 +62,9 @@ class TimerView:
     @property
     def ends_at_iso(self) -> str:
         """The running phase's deadline as ISO 8601 UTC ('' unless running)."""
-        if self.ends_at_ms is None:
+        if self.ends_at is None or self.status != RUNNING:
             return ""
-        return datetime.fromtimestamp(self.ends_at_ms / 1000, tz=timezone.utc).isoformat(timespec="milliseconds")
+        return self.ends_at.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
     @property
     def headline(self) -> str:
@@ -103,7 +104,7 @@ def timer_view(room: Room, now: datetime) -> TimerView:
              else PHASE_LABELS.get(room.phase, room.phase))
     return TimerView(
         code=room.code, status=room.status, phase=room.phase,
-        phase_label=label, round=room.round, rounds=room.rounds, solo=solo,
+        phase_label=label, round=room.round, rounds=room.rounds, solo=solo, ends_at=room.phase_ends_at,
         lengths={"work": cfg.work_seconds, "short_break": cfg.short_break_seconds,
                  "long_break": cfg.long_break_seconds, "long_break_every": cfg.long_break_every,
                  "auto_start_breaks": cfg.auto_start_breaks, "auto_start_work": cfg.auto_start_work},
