@@ -36,7 +36,7 @@ def test_a_cycle_runs_focus_break_focus_long_break_and_completes_without_a_last_
     cfg = cycle.timer_config()
     state = start(TimerState.initial(cfg), cfg, T0)
     seen = []
-    for second in range(0, 6 * 60, 30):
+    for second in range(0, 7 * 60, 30):
         state, transitions = advance(state, cfg, at(second))
         seen += [(t.ended_phase, t.ended_round, t.next_phase) for t in transitions]
     assert seen == [(WORK, 1, SHORT_BREAK), (SHORT_BREAK, 1, WORK), (WORK, 2, LONG_BREAK), (LONG_BREAK, 2, WORK),
