@@ -60,7 +60,7 @@ def test_a_solo_pomodoro_from_intention_to_check_in(live_server, page, console_e
     page.get_by_label("Intention (optional)").fill("Draft section 2")
     page.get_by_label("Focus minutes").fill("1")
     page.get_by_label("Working on").select_option(label="Lab report")
-    page.locator("summary", has_text="Breaks and rounds").click()
+    page.locator("summary", has_text="Your rhythm").click()
     page.get_by_label("Focuses in this session").fill("2")
     page.get_by_label("Short break minutes").fill("1")
     expect(page.get_by_label("Start breaks automatically")).to_be_checked()

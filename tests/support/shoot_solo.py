@@ -54,7 +54,7 @@ def main() -> None:
                 page.get_by_label("Password").fill(DEFAULT_PASSWORD)
                 page.get_by_role("button", name="Sign in").click()
                 page.goto(server.url + "/focus")
-                page.locator("summary", has_text="Breaks and rounds").click()
+                page.locator("summary", has_text="Your rhythm").click()
                 page.get_by_label("Intention (optional)").fill("Draft section 2")
                 page.get_by_label("Working on").select_option(label="Thesis chapter 2")
                 shot(page, "solo-start")

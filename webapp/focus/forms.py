@@ -51,7 +51,7 @@ class StartFocusForm(HtmlForm):
     cycle = HiddenField(default="")
     short_break_minutes = _count_field("Short break minutes", "short_break_minutes")
     long_break_minutes = _count_field("Long break minutes", "long_break_minutes")
-    long_break_every = _count_field("Long break after every … focuses", "long_break_every", "focuses")
+    long_break_every = _count_field("Long break every … focuses", "long_break_every", "focuses")
     rounds = _count_field("Focuses in this session", "rounds", "focuses")
     auto_start_breaks = BooleanField("Start breaks automatically")
     auto_start_work = BooleanField("Start the next focus automatically")

@@ -21,11 +21,9 @@ def room_page_context() -> dict:
         return {}
     running = services.running_session(current_user)
     here = running if running is not None and running.room_id == room.id else None
-    host = services.solo_host(room) if room.is_solo else None
     return {"focus_room": {
         "solo": room.is_solo and room.host_id == current_user.id,
         "task": services.solo_task(room) if room.is_solo else None,
-        "intention": host.intention if host is not None else "",
         "checkin": services.room_checkin(room) if room.is_solo else None,
         "open": services.open_interruption(here) if here is not None else None,
     }}
