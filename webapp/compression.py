@@ -23,7 +23,6 @@ images, fetches, pop-ups, redirects through it) say `cross-site` or `same-site`.
 nothing compressed to measure; browsers that send no such header get plain pages as today.
 """
 import gzip
-import hashlib
 
 import brotli
 from flask import Flask, Response, current_app, g, request
@@ -64,20 +63,14 @@ def carries_csrf_token() -> bool:
 
 
 def secret_free_fragment(html: str) -> Response:
-    """A GET fragment without secrets or reflected input (see above): validated by ETag, so a repeat
-    visit costs a 304, and compressed with brotli or gzip as the browser accepts."""
+    """A GET fragment without secrets or reflected input (see above), compressed with brotli or gzip
+    as the browser accepts. (Like every page a signed-in person sees, it is `no-store`: security.py.)"""
     body = html.encode()
+    response = Response(body, mimetype="text/html")
     if carries_csrf_token():  # someone put a form in it: serve it as any page, uncompressed
         current_app.logger.error("%s carries a CSRF token: not compressed (BREACH)", request.path)
-        return Response(body, mimetype="text/html")
-    response = Response(body, mimetype="text/html")
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.vary.update(("Accept-Encoding", "Cookie"))
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32], weak=True)
-    if request.if_none_match.contains_weak(response.get_etag()[0]):
-        response.status_code = 304
-        response.set_data(b"")
         return response
+    response.vary.add("Accept-Encoding")
     if len(body) >= MIN_BYTES and _accepted("br"):
         response.set_data(brotli.compress(body, quality=BROTLI_QUALITY, mode=brotli.MODE_TEXT))
         response.headers["Content-Encoding"] = "br"

@@ -82,7 +82,8 @@ def test_load_more_pages_with_htmx(client, alice):
         services.create_manual(alice, start_time=start + timedelta(hours=n),
                                end_time=start + timedelta(hours=n, minutes=30), note=f"entry {n:02d}")
     first = client.get("/history").get_data(as_text=True)
-    assert "entry 24" in first and "entry 04" not in first and "Load more" in first
+    newest = f"entry {services.HISTORY_PAGE_SIZE + 4:02d}"
+    assert newest in first and "entry 04" not in first and "Load more" in first
     more_url = first.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
     more = client.get(more_url, headers={"HX-Request": "true"})
     fragment = more.get_data(as_text=True)
@@ -237,7 +238,7 @@ def test_scores_are_coloured_by_their_value(client, alice, score, status, level,
     session.focus_score, session.status = score, status
     db.session.commit()
     page = client.get("/history").get_data(as_text=True)
-    assert f'class="score score-{level}">{score}<' in page and f"/100 · {word}<" in page
+    assert f'class="score score-{level}">{score}</strong>/100, {word}<' in page
 
 
 def test_each_card_has_one_primary_action(client, alice):

@@ -54,8 +54,8 @@ def page():
 @login_required
 def chart_grid():
     """The charts of a range, loaded by the page (htmx, on load): no form, no CSRF token, nothing
-    echoed from the request but the parsed range, so it is compressed safely (compression.py) and
-    a repeat visit revalidates it for a 304. The page itself, which carries the token, stays plain."""
+    echoed from the request but the parsed range, so it is compressed safely (compression.py).
+    The page itself, which carries the token beside reflected input, stays uncompressed."""
     zone = zone_of(current_user.timezone)
     try:
         insight_range = parse_page_range(request.args, zone, utcnow(), services.first_active_day(current_user))
