@@ -175,8 +175,8 @@ def test_date_time_fields_have_room_for_the_whole_time_at_desktop_width(live_ser
     sign_in(live_server, page, username)
     with live_server.app.app_context():
         user = db.session.query(User).filter_by(username=username).one()
-        session = add_sample(user, utcnow() - timedelta(minutes=50, seconds=25), 25)
-    page.goto(live_server.url + f"/history/{session.id}/interruptions/new")
+        session_id = add_sample(user, utcnow() - timedelta(minutes=50, seconds=25), 25).id
+    page.goto(live_server.url + f"/history/{session_id}/interruptions/new")
     for label in ("From", "Until"):
         field = page.get_by_label(label)
         # Chromium needs about 14.5rem for "12/31/2026, 11:45 PM" and its calendar button.
