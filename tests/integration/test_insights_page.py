@@ -72,7 +72,10 @@ def test_the_page_shows_the_numbers_of_its_range(client, signed_in):
     assert 'data-stat="effective">1 h 06 min<' in html and 'data-stat="score">70.0<' in html
     # Two sessions on one day are a start, not a pattern: no "best hour" or "costliest" yet.
     text = " ".join(html.split())
-    assert "After a few more sessions (3 more, on 2 more days)" in text and "not yet a pattern" in text
+    assert "After a few more sessions (3 more, on 2 more days) this shows when you focus best" in text
+    charts = " ".join(client.get("/insights/charts?range=30d").get_data(as_text=True).split())
+    assert "2 sessions on 1 day so far: these charts show what happened, not yet a pattern." in charts
+    assert "Peak distraction time" not in charts and "Most focused" not in charts
     assert "costs you the most" not in text and "You focus best" not in text
     assert 'data-stat="current-streak">1 day<' in html  # yesterday, while today is still empty
     all_time = client.get("/insights?range=all").get_data(as_text=True)

@@ -80,23 +80,18 @@ def main() -> None:
     server = LiveServer(app).start()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        shots = [(scheme, size, "en-US") for scheme in ("light", "dark") for size in VIEWPORTS]
-        shots.append(("light", "1366", "en-GB"))
-        for scheme, size, locale in shots:
+        for scheme, size in [(scheme, size) for scheme in ("light", "dark") for size in VIEWPORTS]:
             contexts = {}
             for name, (user, path) in pages.items():
-                if locale == "en-GB" and "form" not in name and "interruption" not in name:
-                    continue
                 if user not in contexts:
                     contexts[user] = browser.new_context(viewport=VIEWPORTS[size], color_scheme=scheme,
-                                                         timezone_id="Europe/Berlin", locale=locale)
+                                                         timezone_id="Europe/Berlin", locale="en-US")
                     sign_in(contexts[user].new_page(), server, user)
                 page = contexts[user].pages[0]
                 page.goto(server.url + path)
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(300)
-                suffix = "" if locale == "en-US" else "-en-GB"
-                page.screenshot(path=str(out / f"{name}-{size}-{scheme}{suffix}.png"), full_page=True)
+                page.screenshot(path=str(out / f"{name}-{size}-{scheme}.png"), full_page=True)
             for context in contexts.values():
                 context.close()
         browser.close()
