@@ -149,6 +149,10 @@ def measure_user(app, username: str, days: int, repeat: int) -> dict:
     result = {"page_ms": timed(client, page, repeat), "endpoints_ms": {}}
     cpu = {"page_ms": CPU_MS[page], "endpoints_ms": {}}
     best = {"page_ms": BEST_MS[page], "endpoints_ms": {}}
+    # The page loads its charts as a second request (a compressed fragment): timed beside it.
+    charts = f"/insights/charts?range={days}d"
+    result["endpoints_ms"]["page-charts"] = timed(client, charts, repeat)
+    cpu["endpoints_ms"]["page-charts"], best["endpoints_ms"]["page-charts"] = CPU_MS[charts], BEST_MS[charts]
     for name in STAT_NAMES:
         path = f"/api/v1/stats/{name}?range={days}d"
         result["endpoints_ms"][name] = timed(client, path, repeat, headers)

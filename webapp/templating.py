@@ -7,6 +7,7 @@ from flask_login import current_user
 from .accounts.timezones import zone_of
 from .rules import daily
 from .rules.durations import format_duration, whole_minutes
+from .rules.review import SCORE_LEVEL_LABELS, score_level
 from .rules.session_status import STATUS_LABELS
 
 __all__ = ["format_duration", "format_clock", "local_time", "browser_summary", "init_app"]
@@ -79,8 +80,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(duration=format_duration, minutes=whole_minutes, clock=format_clock,
                                  local_time=local_time, browser_summary=browser_summary,
                                  status_label=status_label, rhythm=room_rhythm,
-                                 minutes_label=daily.minutes_label)
+                                 minutes_label=daily.minutes_label, score_level=score_level)
     app.jinja_env.globals["now_local"] = now_local
+    app.jinja_env.globals["score_words"] = SCORE_LEVEL_LABELS
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

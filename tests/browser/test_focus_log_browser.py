@@ -1,6 +1,7 @@
 """The focus log in a real Chromium: a manual entry and its edit, a task collecting its sessions' time,
 API tokens in settings, and screenshots of each page at phone and desktop widths."""
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ from playwright.sync_api import expect
 from tests.support import factories
 from tests.support.browser import collect_console_errors
 from webapp.extensions import db
-from webapp.models import FocusSession
+from webapp.insights.sample import add_session as add_sample
+from webapp.models import FocusSession, User, utcnow
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +95,7 @@ def test_manual_entry_and_its_edit(live_server, page, console_errors):
         session = db.session.query(FocusSession).one()
         assert (session.duration_seconds, session.start_time.hour) == (75 * 60, 8)  # stored in UTC
 
-    entry.get_by_role("button", name="Add interruption").click()
+    entry.get_by_role("link", name="Add interruption").click()
     page.get_by_label("What interrupted you").select_option("phone")
     page.get_by_label("Description").fill("Delivery")
     page.get_by_label("From").fill("2024-05-01T10:20")
@@ -103,7 +105,7 @@ def test_manual_entry_and_its_edit(live_server, page, console_errors):
     expect(page.locator("li.interruption")).to_contain_text("6 min")
     shoot(page, "history")
 
-    page.locator("article.log-session").first.get_by_role("button", name="Delete", exact=True).click()
+    page.locator("article.log-session").first.get_by_role("link", name="Delete", exact=True).click()
     expect(page.get_by_role("heading", name="Delete this session?")).to_be_visible()
     page.get_by_role("button", name="Yes, delete it").click()
     expect(page.get_by_text("Session deleted.")).to_be_visible()
@@ -161,3 +163,24 @@ def test_api_tokens_in_settings(live_server, page, console_errors):
     assert page.request.get(live_server.url + "/api/v1/sessions",
                             headers={"Authorization": f"Bearer {raw}"}).status == 401
     assert console_errors == [], console_errors
+
+
+def test_date_time_fields_have_room_for_the_whole_time_at_desktop_width(live_server, browser):
+    """A datetime-local field shows the browser's own format: AM/PM in an en-US browser (the longest),
+    24 h in an en-GB one (Chromium follows its UI language, not the page's `lang`). At desktop width
+    the field must show all of it, and the prefilled times go in as they are."""
+    context = browser.new_context(viewport={"width": 1366, "height": 850}, locale="en-US", timezone_id="Europe/Berlin")
+    page = context.new_page()
+    sign_in(live_server, page, "clockus")
+    with live_server.app.app_context():
+        user = db.session.query(User).filter_by(username="clockus").one()
+        session_id = add_sample(user, utcnow() - timedelta(minutes=50, seconds=25), 25).id
+    page.goto(live_server.url + f"/history/{session_id}/interruptions/new")
+    for label in ("From", "Until"):
+        field = page.get_by_label(label)
+        # Chromium needs about 14.5rem for "12/31/2026, 11:45 PM" and its calendar button.
+        assert field.bounding_box()["width"] >= 15 * 16, label
+        assert field.evaluate("e => e.scrollWidth <= e.clientWidth"), label
+    page.get_by_role("button", name="Add interruption").click()
+    expect(page.get_by_text("Interruption added.")).to_be_visible()
+    context.close()

@@ -144,8 +144,31 @@ def test_screenshots(live_server, people, browser, scheme):
             errors = collect_console_errors(page)
             sign_in(page, live_server, username)
             page.goto(live_server.url + "/insights")
+            if username == "seeded":  # the charts arrive as their own fragment
+                expect(page.locator("svg.chart")).to_have_count(5)
             page.screenshot(path=str(SCREENSHOTS / f"{label}-{scheme}-{width}.png"), full_page=True)
             # Nothing may be wider than the phone screen except the charts' own scroll boxes.
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             context.close()
             assert overflow <= 0 and errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_heatmap_legend_shows_the_colours_of_its_cells(live_server, people, browser, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1366, "height": 850})
+    page = context.new_page()
+    sign_in(page, live_server, "seeded")
+    page.goto(live_server.url + "/insights?range=90d")
+    expect(page.locator("#chart-heatmap svg")).to_be_visible()
+    compared = 0
+    for level in range(5):
+        cells = page.locator(f"#chart-heatmap rect.heat-{level}")
+        if not cells.count():
+            continue
+        cell = cells.first.evaluate("e => { const s = getComputedStyle(e); return [s.fill, parseFloat(s.fillOpacity)]; }")
+        key = page.locator(f"#chart-heatmap .legend-scale .heat-{level}").evaluate(
+            "e => { const s = getComputedStyle(e); return [s.backgroundColor, parseFloat(s.opacity)]; }")
+        assert key == cell, (scheme, level, key, cell)
+        compared += 1
+    context.close()
+    assert compared >= 3

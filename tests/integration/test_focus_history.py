@@ -1,4 +1,5 @@
 """History pages: listing, filters, "load more", manual entries, edits, deletion with confirmation."""
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -81,7 +82,8 @@ def test_load_more_pages_with_htmx(client, alice):
         services.create_manual(alice, start_time=start + timedelta(hours=n),
                                end_time=start + timedelta(hours=n, minutes=30), note=f"entry {n:02d}")
     first = client.get("/history").get_data(as_text=True)
-    assert "entry 24" in first and "entry 04" not in first and "Load more" in first
+    newest = f"entry {services.HISTORY_PAGE_SIZE + 4:02d}"
+    assert newest in first and "entry 04" not in first and "Load more" in first
     more_url = first.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
     more = client.get(more_url, headers={"HX-Request": "true"})
     fragment = more.get_data(as_text=True)
@@ -169,7 +171,9 @@ def test_edit_a_room_session_changes_only_note_and_task(client, alice):
     db.session.add(session)
     db.session.commit()
     listed = client.get("/history").get_data(as_text=True)
-    assert "Room ABC234" in listed and ">90<" in listed
+    # The card names the room, not its code; 90 is a good score, coloured as one.
+    assert '<span class="badge badge-room">Team</span>' in listed and "ABC234" not in listed
+    assert 'class="score score-good">90<' in listed
     form = client.get(f"/history/{session.id}/edit").get_data(as_text=True)
     assert "Tracked live in a room" in form and 'name="start_time"' not in form
     response = client.post(f"/history/{session.id}/edit", data={"csrf_token": csrf_token_from(form), "task_id": "0",
@@ -198,3 +202,88 @@ def test_other_peoples_sessions_are_404(client, alice, make_user):
         response = getattr(client, method)(path, data={"csrf_token": csrf} if method == "post" else None)
         assert response.status_code == 404, path
     assert db.session.query(FocusSession).count() == 1
+
+
+# --- grouped by day, daily totals, scores by level, one primary action ---------------------------
+
+def test_history_is_grouped_by_local_day_with_the_whole_days_total(client, alice):
+    # Berlin (UTC+2): 22:30 UTC on the 1st is 00:30 on the 2nd.
+    services.create_manual(alice, start_time=at(1, 22, 30), end_time=at(1, 23), note="after midnight")
+    services.create_manual(alice, start_time=at(2, 7), end_time=at(2, 7, 25), note="morning")
+    services.create_manual(alice, start_time=at(1, 7), end_time=at(1, 8), note="first day")
+    page = client.get("/history").get_data(as_text=True)
+    second = page.index('aria-label="Thursday 2 May 2024"')
+    first = page.index('aria-label="Wednesday 1 May 2024"')
+    assert second < page.index("morning") < page.index("after midnight") < first < page.index("first day")
+    assert "55 min · 2 sessions" in page and "1 h 00 min · 1 session<" in page
+
+
+def test_a_day_split_across_pages_keeps_its_whole_total(client, alice, monkeypatch):
+    monkeypatch.setattr(services, "HISTORY_PAGE_SIZE", 2)
+    for hour in (7, 8, 9):
+        services.create_manual(alice, start_time=at(3, hour), end_time=at(3, hour, 20), note=f"at {hour}")
+    page = client.get("/history").get_data(as_text=True)
+    assert "1 h 00 min · 3 sessions" in page and "at 7" not in page
+    more = page.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    fragment = client.get(more, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "at 7" in fragment and "(continued)" in fragment and "1 h 00 min · 3 sessions" in fragment
+
+
+@pytest.mark.parametrize(("score", "status", "level", "word"), [
+    (92, "completed", "good", "good"), (64, "completed", "fair", "fair"), (31, "ended_early", "low", "low"),
+    (88, "failed", "danger", "failed"),
+])
+def test_scores_are_coloured_by_their_value(client, alice, score, status, level, word):
+    session = services.create_manual(alice, start_time=at(1, 7), end_time=at(1, 8))
+    session.focus_score, session.status = score, status
+    db.session.commit()
+    page = client.get("/history").get_data(as_text=True)
+    assert f'class="score score-{level}">{score}</strong>/100, {word}<' in page
+
+
+def test_each_card_has_one_primary_action(client, alice):
+    services.create_manual(alice, start_time=at(1, 7), end_time=at(1, 8))
+    page = client.get("/history").get_data(as_text=True)
+    actions = page.split('<footer class="log-actions">')[1].split("</footer>")[0]
+    assert actions.count('role="button"') == 1 and ">Edit</a>" in actions
+    assert "Add interruption</a>" in actions and "Delete</a>" in actions
+
+
+def test_an_interruption_is_deleted_from_its_own_page(client, alice):
+    session = services.create_manual(alice, start_time=at(1, 7), end_time=at(1, 8))
+    interruption = services.log_interruption(alice, session.id, type="phone", start_time=at(1, 7, 10),
+                                             end_time=at(1, 7, 15))
+    listed = client.get("/history").get_data(as_text=True)
+    assert f"/interruptions/{interruption.id}/edit" in listed and f"/interruptions/{interruption.id}/delete" not in listed
+    form = client.get(f"/interruptions/{interruption.id}/edit").get_data(as_text=True)
+    assert "Delete this interruption" in form
+    response = client.post(f"/interruptions/{interruption.id}/delete", data={"csrf_token": csrf_token_from(form)})
+    assert response.status_code == 302 and session.interruptions == []
+
+
+def test_the_add_interruption_form_is_accepted_as_it_comes(client, alice):
+    """Its prefilled times lie inside the session, even one that starts mid-minute."""
+    session = services.create_manual(alice, start_time=at(1, 7, 0) + timedelta(seconds=40),
+                                     end_time=at(1, 7, 3) + timedelta(seconds=10))
+    form = client.get(f"/history/{session.id}/interruptions/new").get_data(as_text=True)
+    start = re.search(r'name="start_time"[^>]*value="([^"]+)"', form).group(1)
+    end = re.search(r'name="end_time"[^>]*value="([^"]+)"', form).group(1)
+    assert (start, end) == ("2024-05-01T09:01", "2024-05-01T09:03")  # Berlin wall clock
+    response = client.post(f"/history/{session.id}/interruptions/new",
+                           data={"csrf_token": csrf_token_from(form), "type": "unknown", "description": "",
+                                 "start_time": start, "end_time": end})
+    assert response.status_code == 302
+    assert [i.duration for i in session.interruptions] == [120]
+
+
+def test_a_session_without_a_whole_minute_prefills_seconds(client, alice):
+    session = services.create_manual(alice, start_time=at(1, 7, 0) + timedelta(seconds=5),
+                                     end_time=at(1, 7, 0) + timedelta(seconds=50))
+    form = client.get(f"/history/{session.id}/interruptions/new").get_data(as_text=True)
+    start = re.search(r'name="start_time"[^>]*value="([^"]+)"', form).group(1)
+    end = re.search(r'name="end_time"[^>]*value="([^"]+)"', form).group(1)
+    assert (start, end) == ("2024-05-01T09:00:05", "2024-05-01T09:00:50") and 'step="1"' in form
+    response = client.post(f"/history/{session.id}/interruptions/new",
+                           data={"csrf_token": csrf_token_from(form), "type": "noise", "start_time": start,
+                                 "end_time": end})
+    assert response.status_code == 302 and [i.duration for i in session.interruptions] == [45]

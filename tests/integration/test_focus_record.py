@@ -38,7 +38,10 @@ def card(page: str, session_id: int) -> str:
 
 
 def figure(card_html: str, name: str) -> str:
-    return re.search(rf"<dt>{name}</dt><dd[^>]*>(.*?)</dd>", card_html, re.S).group(1).strip()
+    """A card's figures line reads "<duration> · <focused> focused · score ..."."""
+    line = re.search(r'<p class="log-figures[^"]*">(.*?)</p>', card_html, re.S).group(1)
+    duration, focused = line.split(" · ")[:2]
+    return {"Duration": duration.strip(), "Focused": focused.removesuffix(" focused").strip()}[name]
 
 
 def csv_rows(client) -> list[dict]:

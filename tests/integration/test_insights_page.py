@@ -50,15 +50,16 @@ def test_a_range_without_data_says_so_and_offers_all_time(client, signed_in):
 
 def test_a_month_of_sessions_renders_every_chart_with_text_alternatives(client, signed_in):
     seed_history(signed_in, 30)
-    html = client.get("/insights").get_data(as_text=True)
+    page = client.get("/insights").get_data(as_text=True)
+    assert "You focus best" in page and 'aria-current="true">30 days' in page
+    html = client.get("/insights/charts?range=30d").get_data(as_text=True)  # what the page loads
     for chart_id in CHART_IDS:
         assert f'id="{chart_id}"' in html
     svgs = re.findall(r'<svg class="chart[^"]*"[^>]*>', html)
     assert len(svgs) == 5 and all('role="img"' in s and "aria-labelledby" in s for s in svgs)
     assert html.count("<title id=") == 5 and html.count("<desc id=") == 5
     assert html.count("Show the numbers") == 4
-    assert "Peak distraction time:" in html and "You focus best" in html
-    assert 'aria-current="true">30 days' in html
+    assert "Peak distraction time:" in html and "not yet a pattern" not in html
 
 
 def test_the_page_shows_the_numbers_of_its_range(client, signed_in):
@@ -69,8 +70,13 @@ def test_the_page_shows_the_numbers_of_its_range(client, signed_in):
     assert 'data-stat="sessions">2<' in html and 'data-stat="interruptions">3<' in html
     assert 'data-stat="worked">1 h 15 min<' in html and 'data-stat="lost">9 min<' in html
     assert 'data-stat="effective">1 h 06 min<' in html and 'data-stat="score">70.0<' in html
-    assert "09:00\u201310:00" in html  # best hour and the peak distraction hour
-    assert "<strong>Phone</strong> costs you the most: 6 min over 2 interruptions" in " ".join(html.split())
+    # Two sessions on one day are a start, not a pattern: no "best hour" or "costliest" yet.
+    text = " ".join(html.split())
+    assert "After a few more sessions (3 more, on 2 more days) this shows when you focus best" in text
+    charts = " ".join(client.get("/insights/charts?range=30d").get_data(as_text=True).split())
+    assert "2 sessions on 1 day so far: these charts show what happened, not yet a pattern." in charts
+    assert "Peak distraction time" not in charts and "Most focused" not in charts
+    assert "costs you the most" not in text and "You focus best" not in text
     assert 'data-stat="current-streak">1 day<' in html  # yesterday, while today is still empty
     all_time = client.get("/insights?range=all").get_data(as_text=True)
     assert 'data-stat="sessions">3<' in all_time and 'aria-current="true">All time' in all_time
@@ -134,18 +140,22 @@ def test_htmx_gets_only_the_fragment_and_history_restores_get_the_page(client, s
 def test_the_switch_links_swap_with_htmx_and_keep_the_url(client, signed_in):
     add_session(signed_in, at(1, 9), 25)
     html = client.get("/insights").get_data(as_text=True)
+    # The links and the form inherit the target, the swap and the pushed URL from their container.
+    switch = re.search(r'<div class="range-switch"[^>]*>', html).group(0)
+    assert 'hx-target="#insights-body"' in switch and 'hx-push-url="true"' in switch
+    assert 'hx-swap="outerHTML"' in switch
     for key in ("7d", "30d", "90d", "all"):
         link = re.search(rf'<a href="/insights\?range={key}"[^>]*>', html).group(0)
-        assert f'hx-get="/insights?range={key}"' in link and 'hx-push-url="true"' in link
-        assert 'hx-target="#insights-body"' in link
+        assert f'hx-get="/insights?range={key}"' in link
     form = re.search(r'<form class="range-custom"[^>]*>', html).group(0)
-    assert 'hx-get="/insights"' in form and 'hx-push-url="true"' in form and 'method="get"' in form
+    assert 'hx-get="/insights"' in form and 'method="get"' in form
 
 
 def test_nothing_on_the_page_needs_inline_styles_scripts_or_fixed_light_colours(client, signed_in):
     seed_history(signed_in, 40)
-    for query in ("", "?range=7d", "?range=all"):
-        html = client.get(f"/insights{query}").get_data(as_text=True)
+    for path in ("/insights", "/insights?range=7d", "/insights?range=all", "/insights/charts?range=30d",
+                 "/insights/charts?range=all"):
+        html = client.get(path).get_data(as_text=True)
         assert "style=" not in html
         assert not re.search(r"<script(?![^>]*\bsrc=)", html)
         assert not re.search(r'(fill|stroke)="(#|white|rgb)', html)
@@ -158,5 +168,73 @@ def test_the_page_is_drawn_in_the_users_zone(client, signed_in):
     add_session(signed_in, at(1, 0, zone=ZoneInfo("UTC")) + timedelta(hours=7, minutes=30), 25)
     signed_in.timezone = "Asia/Kolkata"
     db.session.commit()
-    html = client.get("/insights?range=7d").get_data(as_text=True)
-    assert "13:00\u201314:00" in html and "Asia/Kolkata" in html
+    assert "Asia/Kolkata" in client.get("/insights?range=7d").get_data(as_text=True)
+    charts = client.get("/insights/charts?range=7d").get_data(as_text=True)
+    assert '<th scope="row">13:00</th><td>25 min</td>' in charts
+
+
+# --- little data, folded zeros, the charts as a compressed fragment -------------------------------
+
+def test_enough_sessions_on_enough_days_draw_conclusions(client, signed_in):
+    for days_ago in (1, 2, 3):
+        add_session(signed_in, at(days_ago, 9), 50, interruptions=[("phone", 10, 3)])
+    add_session(signed_in, at(1, 14), 25)
+    add_session(signed_in, at(2, 14), 25, interruptions=[("noise", 5, 1)])
+    text = " ".join(client.get("/insights").get_data(as_text=True).split())
+    assert "After a few more sessions" not in text
+    assert "<strong>Phone</strong> costs you the most: 9 min over 3 interruptions" in text
+    assert "You focus best <strong>09:00\u201310:00</strong>" in text
+
+
+def test_kinds_without_interruptions_fold_into_one_line(client, signed_in):
+    add_session(signed_in, at(1, 9), 50, interruptions=[("phone", 10, 3), ("self", 20, 2)])
+    html = client.get("/insights/charts?range=7d").get_data(as_text=True)
+    assert html.count('<li class="type-row"') == 2
+    assert "None from: Family, Noise, Other, Urgent task." in html
+    hours = html.split('id="chart-hours"')[1].split("</article>")[0]
+    assert hours.count('<th scope="row">') == 1 and "Hours with nothing logged are left out" in hours
+
+
+def test_the_page_loads_its_charts_as_a_fragment_and_works_without_script(client, signed_in):
+    seed_history(signed_in, 10)
+    page = client.get("/insights?range=7d").get_data(as_text=True)
+    loader = re.search(r'<div class="chart-grid chart-loader"[^>]*>', page).group(0)
+    assert 'hx-get="/insights/charts?range=7d"' in loader and 'hx-trigger="load"' in loader
+    assert "<svg class=\"chart" not in page
+    assert 'href="/insights?charts=inline&amp;range=7d"' in page  # inside <noscript>
+    inline = client.get("/insights?charts=inline&range=7d").get_data(as_text=True)
+    assert inline.count('<svg class="chart') == 5
+
+
+def test_the_charts_fragment_is_compressed_because_it_carries_no_secret(client, signed_in):
+    import brotli
+    seed_history(signed_in, 30)
+    response = client.get("/insights/charts?range=30d&note=%3Cscript%3Esecret-guess",
+                          headers={"Accept-Encoding": "gzip, br"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert response.headers["Cache-Control"] == "no-store"  # private, like every signed-in page
+    body = brotli.decompress(response.get_data()).decode()
+    assert 'id="chart-hours"' in body and len(response.get_data()) * 5 < len(body)
+    # No CSRF token, no form, nothing from the request echoed back.
+    assert "csrf" not in body.lower() and "<form" not in body and "secret-guess" not in body and "note=" not in body
+    # The whole page, which carries the token beside reflected input, stays uncompressed.
+    page = client.get("/insights?range=30d", headers={"Accept-Encoding": "gzip, br"})
+    assert "Content-Encoding" not in page.headers and "csrf" in page.get_data(as_text=True).lower()
+
+
+def test_a_bad_range_for_the_charts_is_a_400_that_echoes_nothing(client, signed_in):
+    add_session(signed_in, at(1, 9), 25)
+    response = client.get("/insights/charts?range=%3Cb%3Eforever")
+    assert response.status_code == 400 and "forever" not in response.get_data(as_text=True)
+
+
+def test_a_fragment_that_carries_a_csrf_token_is_never_compressed(app):
+    from flask_wtf.csrf import generate_csrf
+
+    from webapp.compression import secret_free_fragment
+    with app.test_request_context("/insights/charts", headers={"Accept-Encoding": "br"}):
+        assert secret_free_fragment("<p>chart</p>" * 200).headers.get("Content-Encoding") == "br"
+    with app.test_request_context("/insights/charts", headers={"Accept-Encoding": "br"}):
+        generate_csrf()
+        assert "Content-Encoding" not in secret_free_fragment("<p>chart</p>" * 200).headers

@@ -206,10 +206,40 @@ def test_results_tell_the_story_of_the_session(client, auth, room, host, make_us
     assert "Session results" in html and "Hostess" in html and "Member" in html
     # Nobody touched a key: 15 s active, then idle. 100 × 60/60 × 15/60 − 45/30 = 23.5, rounded up.
     assert [r.focus_score for r in records] == [24, 24]
-    assert html.count('class="score-value tabular">24<') == 2
+    assert html.count('class="score-value tabular score-low">24<') == 2  # a low score is not green
     assert "Completion" in html and "Penalty" in html
     assert re.search(r'>2</span><span class="total-label">people<', html)
     assert re.search(r'>1</span><span class="total-label">work phase<', html)
+    # Two people in one 1-minute phase focused together for that minute, not for two.
+    assert re.search(r'data-total="together">1 min</span><span class="total-label">focused together<', html)
+    # One name for one number: the score's "Activity" and the total's "activity"; no "Active share".
+    assert "Active share" not in html and 'data-total="activity">25%<' in html
+    # What next: the host goes again with the same people; everyone finds their history.
+    assert f'action="/r/{room.code}/control/reset"' in html and "Go again with the same people" in html
+    assert 'href="/history"' in html
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    again = client.post(f"/r/{room.code}/control/reset", data={"csrf_token": token, "then": "room"})
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/r/{room.code}")
+    db.session.expire_all()
+    assert room.status == "idle" and len(room.participants) == 2
+    auth.login("member")
+    theirs = client.get(f"/r/{room.code}/results").get_data(as_text=True)
+    assert "Go again with the same people" not in theirs and f'href="/r/{room.code}"' in theirs
+
+
+def test_a_failed_persons_score_is_never_green(client, auth, room, host):
+    began = utcnow() - timedelta(seconds=61)
+    start(room, host, began)
+    from webapp.rooms import ticking
+    ticking.tick(utcnow())
+    record = db.session.query(FocusSession).one()
+    record.status = "failed"
+    db.session.commit()
+    auth.login("hostess")
+    html = client.get(f"/r/{room.code}/results").get_data(as_text=True)
+    assert 'class="score-value tabular score-danger">' in html and "focus score · failed" in html
+    assert "phase-chip result-failed chip-danger" in html
+    assert "score-good" not in html
 
 
 def test_results_are_for_participants_unless_the_room_is_public(client, auth, room, make_user):

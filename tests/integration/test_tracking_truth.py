@@ -65,7 +65,7 @@ def test_a_late_joiner_and_a_skipped_phase_are_scored_against_the_time_they_had(
 
     auth.login("hostess")
     html = client.get(f"/r/{room.code}/results").get_data(as_text=True)
-    assert html.count('class="score-value tabular">100<') == 2
+    assert html.count('class="score-value tabular score-good">100<') == 2
     assert "4 min 10 s focused; available 4 min 10 s of 25 min" in html
     assert "16 min focused; available 16 min of 25 min" in html
     assert "from when they joined a phase to when it ended" in html
@@ -81,7 +81,7 @@ def test_the_summary_after_a_phase_shows_the_available_time(client, auth, make_r
     page = client.get(f"/r/{room.code}").get_data(as_text=True)
     summary = re.search(r'<section id="room-\w+-summary".*?</section>', page, re.S).group(0)
     assert "4 min focused; available 4 min of 25 min" in summary
-    assert 'class="score-value tabular">100<' in summary
+    assert 'class="score-value tabular score-good">100<' in summary
 
 
 # --- 3. one running record per person -----------------------------------------------------------

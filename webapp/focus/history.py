@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
+from ..accounts.timezones import zone_of
 from .times import BadTime, day_bounds, day_end, day_start, parse_day
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -74,3 +75,31 @@ def parse_cursor(value: str | None) -> tuple[datetime, int] | None:
     if not (_MIN_MICROS <= int(micros) <= _MAX_MICROS and int(session_id) < 2**63):
         raise ValueError("cursor out of range")
     return _EPOCH + timedelta(microseconds=int(micros)), int(session_id)
+
+
+def local_day(moment: datetime, zone_name: str | None) -> date:
+    try:
+        return moment.astimezone(zone_of(zone_name)).date()
+    except OverflowError:  # the very ends of the calendar
+        return moment.date()
+
+
+def group_by_day(rows: list[dict], zone_name: str | None, spans: list[tuple[datetime, int | None]],
+                 continued_day: date | None = None) -> list[dict]:
+    """A page of history rows (newest first) as days in the person's zone, each with the whole day's
+    totals from `spans` ((start, duration seconds) of every session that day, on any page).
+
+    `continued_day` is the day the previous page ended on: its heading here says "continued"."""
+    totals: dict[date, dict] = {}
+    for start, seconds in spans:
+        total = totals.setdefault(local_day(start, zone_name), {"sessions": 0, "seconds": 0})
+        total["sessions"] += 1
+        total["seconds"] += seconds or 0
+    days: list[dict] = []
+    for row in rows:
+        day = local_day(row["session"].start_time, zone_name)
+        if not days or days[-1]["day"] != day:
+            days.append({"day": day, "rows": [], "continued": day == continued_day,
+                         **totals.get(day, {"sessions": 0, "seconds": 0})})
+        days[-1]["rows"].append(row)
+    return days

@@ -1,15 +1,13 @@
 """Interruption pages: one-click live logging and "I'm back", entries afterwards, relabel, delete."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from . import bp, services
 from .forms import ConfirmForm, InterruptionEntryForm, InterruptionLabelForm
 from .times import utc_to_local
-from .viewhelpers import back, form_times, is_htmx, put_errors
+from .viewhelpers import back, form_times, is_htmx, prefill_times, put_errors
 
 
 def live_panel(session, message: str | None = None, warning: bool = False):
@@ -54,8 +52,7 @@ def new_interruption(session_id: int):
     session = _owned_session_or_404(session_id)
     form = InterruptionEntryForm()
     if request.method == "GET":
-        start = utc_to_local(session.start_time, current_user.timezone)
-        form.start_time.data, form.end_time.data = start, start + timedelta(minutes=5)
+        prefill_times(form, session)
     elif form.validate_on_submit() and (times := form_times(form)):
         try:
             services.log_interruption(current_user, session.id, type=form.type.data,

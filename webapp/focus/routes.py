@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from ..models import utcnow
 from . import bp, services
 from .forms import ConfirmForm, SessionEntryForm, fill_task_choices, task_id_of
-from .history import HistoryFilter, make_cursor, parse_cursor
-from .times import utc_to_local
+from .history import HistoryFilter, group_by_day, local_day, make_cursor, parse_cursor
+from .times import day_end, day_start, utc_to_local
 from .viewhelpers import back, form_times, is_htmx, put_errors
 
 
@@ -35,7 +35,10 @@ def history():
         sessions = sessions[:page_size]
         last = sessions[-1]
         more_url = url_for("focus.history", before=make_cursor(last.start_time, last.id), **filters.query_args())
-    context = {"rows": history_rows(sessions), "more_url": more_url, "filters": filters, "first_page": before is None}
+    zone = current_user.timezone
+    days = group_by_day(history_rows(sessions), zone, _day_spans(sessions, zone),
+                        continued_day=local_day(before[0], zone) if before else None)
+    context = {"days": days, "more_url": more_url, "filters": filters, "first_page": before is None}
     if is_htmx() and before is not None:
         return render_template("focus/_history_page.html", **context)
     return render_template("focus/history.html", **context)
@@ -144,6 +147,14 @@ def _owned_or_404(session_id: int):
         return services.owned_session(current_user, session_id)
     except services.NotFound:
         abort(404)
+
+
+def _day_spans(sessions, zone) -> list:
+    """Every session of the local days this page shows, for their daily totals."""
+    if not sessions:
+        return []
+    first, last = local_day(sessions[-1].start_time, zone), local_day(sessions[0].start_time, zone)
+    return services.session_starts_and_lengths(current_user, day_start(first, zone), day_end(last, zone))
 
 
 def history_rows(sessions) -> list[dict]:

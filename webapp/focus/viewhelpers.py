@@ -4,6 +4,9 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 from flask_login import current_user
 
+from ..accounts.timezones import zone_of
+from ..models import utcnow
+from ..rules.review import prefill_inside
 from ..urlparams import is_local_path
 from .services import LogError
 from .times import BadTime, local_to_utc
@@ -45,3 +48,20 @@ def form_times(form) -> tuple | None:
         except BadTime as error:
             field.errors = list(field.errors) + [str(error)]
     return tuple(times) if len(times) == 2 else None
+
+
+def prefill_times(form, session) -> None:
+    """Fill an interruption form's From/Until with a span inside the session (rules/review.py), in the
+    person's zone: submitted as it is, it is accepted. Seconds show only when the session is too
+    short to hold a whole minute."""
+    start, end = prefill_inside(session.start_time, session.end_time, utcnow())
+    zone = zone_of(current_user.timezone)
+    try:
+        local = [moment.astimezone(zone).replace(tzinfo=None) for moment in (start, end)]
+    except OverflowError:  # the very ends of the calendar: leave the fields for the person
+        return
+    if any(moment.second for moment in local):
+        for field in (form.start_time, form.end_time):
+            field.format = list(reversed(field.format))  # render with seconds first
+            field.render_kw = {**(field.render_kw or {}), "step": 1}
+    form.start_time.data, form.end_time.data = local

@@ -19,7 +19,8 @@ CALENDAR_MAX_WEEKS = 53
 
 
 def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    """A tenth of a unit is finer than any screen shows these charts; fewer digits, less to send."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def svg_rect(css_class: str, x: float, y: float, width: float, height: float, rx: float = 0,
@@ -84,11 +85,11 @@ def hours_chart(hours: list[dict], peak_hour: int | None) -> dict:
         x = box["left"] + h["hour"] * column
         work_height = work_room * h["work_seconds"] / top_work
         count_height = count_room * h["interruptions"] / top_count
-        columns.append({**h, "x": round(x + 2, 2), "width": round(column - 4, 2),
-                        "center": round(x + column / 2, 2),
-                        "work_y": round(box["baseline"] - work_height, 2),
-                        "work_height": round(work_height, 2),
-                        "count_y": box["baseline"] + 4, "count_height": round(count_height, 2),
+        columns.append({**h, "x": round(x + 2, 1), "width": round(column - 4, 1),
+                        "center": round(x + column / 2, 1),
+                        "work_y": round(box["baseline"] - work_height, 1),
+                        "work_height": round(work_height, 1),
+                        "count_y": box["baseline"] + 4, "count_height": round(count_height, 1),
                         "is_peak": h["hour"] == peak_hour, "label": f"{h['hour']:02d}",
                         "work_text": format_duration(h["work_seconds"])})
     return {"box": box, "columns": columns, "top_work_label": short_duration(top_work),
@@ -115,12 +116,12 @@ def weekly_chart(days: list[dict]) -> dict:
         lost_height = room * d["time_lost_seconds"] / top
         effective_y = box["baseline"] - effective_height
         bars.append({**d, "short": WEEKDAY_SHORT[d["weekday_index"]],
-                     "x": round(x + 8, 2), "width": round(column - 16, 2),
-                     "center": round(x + column / 2, 2),
-                     "effective_y": round(effective_y, 2), "effective_height": round(effective_height, 2),
-                     "lost_y": round(effective_y - lost_height, 2), "lost_height": round(lost_height, 2),
+                     "x": round(x + 8, 1), "width": round(column - 16, 1),
+                     "center": round(x + column / 2, 1),
+                     "effective_y": round(effective_y, 1), "effective_height": round(effective_height, 1),
+                     "lost_y": round(effective_y - lost_height, 1), "lost_height": round(lost_height, 1),
                      "total_label": short_duration(d["work_seconds"]) if d["work_seconds"] else "",
-                     "label_y": round(effective_y - lost_height - 6, 2)})
+                     "label_y": round(effective_y - lost_height - 6, 1)})
     return {"box": box, "bars": bars}
 
 
@@ -191,7 +192,7 @@ def trend_chart(daily: list[dict]) -> dict:
         height = room * point["work_seconds"] / top
         day = date.fromisoformat(point["date"])
         title = f"{'Week of ' if weekly else ''}{day:%a %d %b}: {format_duration(point['work_seconds'])}"
-        bar = {**point, "height": round(height, 2), "center": round(x + slot / 2, 2), "day": day,
+        bar = {**point, "height": round(height, 1), "center": round(x + slot / 2, 1), "day": day,
                "svg": svg_rect("bar-work", x + slot * 0.15, box["time_base"] - height,
                                max(slot * 0.7, 0.6), height, 1.5, title) if height > 0 else ""}
         bars.append(bar)
@@ -200,7 +201,7 @@ def trend_chart(daily: list[dict]) -> dict:
                 segments.append(line)
             line = []
             continue
-        bar["score_y"] = round(box["score_base"] - score_room * point["average_score"] / 100, 2)
+        bar["score_y"] = round(box["score_base"] - score_room * point["average_score"] / 100, 1)
         line.append(f"{bar['center']},{bar['score_y']}")
     if line:
         segments.append(line)

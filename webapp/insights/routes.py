@@ -3,6 +3,7 @@ from flask import Response, current_app, jsonify, render_template, request, url_
 from flask_login import current_user, login_required
 
 from ..accounts.timezones import zone_of
+from ..compression import secret_free_fragment
 from ..errors import abort_with
 from ..models import utcnow
 from . import bp, charts, export, services
@@ -39,13 +40,30 @@ def page():
                "fragment": fragment,
                "presets": PRESET_LABELS, "preset_keys": PAGE_PRESETS,
                "focus_url": _links("focus.index"), "rooms_url": _links("rooms.directory"),
-               "request_args": {key: request.args.get(key, "") for key in ("from", "to")}}
+               "request_args": {key: request.args.get(key, "") for key in ("from", "to")},
+               "charts_inline": request.args.get("charts") == "inline"}
     html = render_template("insights/_body.html" if fragment else "insights/page.html", **context)
     # htmx swaps only 2xx answers, so a bad range inside the page stays 200 with its message.
     status = 422 if error and not fragment else 200
     response = Response(html, status=status)
     response.vary.add("HX-Request")
     return response
+
+
+@bp.get("/insights/charts")
+@login_required
+def chart_grid():
+    """The charts of a range, loaded by the page (htmx, on load): no form, no CSRF token, nothing
+    echoed from the request but the parsed range, so it is compressed safely (compression.py).
+    The page itself, which carries the token beside reflected input, stays uncompressed."""
+    zone = zone_of(current_user.timezone)
+    try:
+        insight_range = parse_page_range(request.args, zone, utcnow(), services.first_active_day(current_user))
+    except RangeError:
+        return Response("<p class=\"empty-state\">These charts cannot be drawn for that range.</p>", status=400)
+    insights = services.build_insights(current_user, insight_range)
+    html = render_template("insights/_chart_grid.html", insights=insights, range=insight_range, charts=charts)
+    return secret_free_fragment(html)
 
 
 def _download(body, content_type: str, insight_range, extension: str) -> Response:

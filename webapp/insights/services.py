@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from ..accounts.timezones import zone_of
 from ..models import User, utcnow
-from ..rules import analytics
+from ..rules import analytics, review
 from ..rules.solo import CheckinBreakdown, checkin_breakdown
 from . import queries, streaks
 from .ranges import InsightRange, local_today
@@ -54,6 +54,15 @@ class Insights:
     @property
     def is_empty(self) -> bool:
         return self.summary["total_sessions"] == 0 and self.summary["total_interruptions"] == 0
+
+    @property
+    def enough_for_patterns(self) -> bool:
+        """Few sessions or days show what happened, not when one focuses best (rules/review.py)."""
+        return review.enough_for_patterns(self.summary["total_sessions"], self.streaks["focus_days"])
+
+    @property
+    def still_needed(self) -> dict:
+        return review.sessions_still_needed(self.summary["total_sessions"], self.streaks["focus_days"])
 
 
 def build_insights(user: User, insight_range: InsightRange, now: datetime | None = None) -> Insights:

@@ -193,6 +193,8 @@ def control(code: str, action: str):
         services.control(room, current_user, action, now)
     except services.RoomError as error:
         _refuse(error)
+    if request.form.get("then") == "room":  # a plain form (the results page's "Go again") lands in the room
+        return redirect(url_for("rooms.room", code=room.code))
     # The socket tells everyone; this answer updates the host's own screen at once too.
     return publishing.timer_html(room, now) + publishing.controls_html(room, current_user.id)
 

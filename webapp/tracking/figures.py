@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import FocusSession, Interruption, Participant, Room, User
 from ..rules import accounting as rules
 from ..rules.accounting import AWAY, IDLE, Seconds
+from ..rules.review import focused_together_seconds
 from ..rules.score import ScoreBreakdown, focus_score
 from .outcome import live_outcome, planned_available_ms
 from .presence import presence_of
@@ -121,6 +122,7 @@ class SessionResults:
     people: list[PersonResult]
     totals: Tally
     phases_done: int
+    together: int = 0  # seconds the room focused together (rules/review.py): never past the session's work time
 
 
 def phase_summary(participant: Participant) -> tuple[FocusSession, Tally] | None:
@@ -149,7 +151,9 @@ def session_results(room: Room) -> SessionResults:
         person.phases.append(record)
         totals.add(record, counts.get(record.id, 0))
     ranked = sorted(people.values(), key=lambda p: (-p.tally.breakdown.score, p.user.name.lower()))
-    return SessionResults(room, ranked, totals, len({record.round for record in records}))
+    together = focused_together_seconds((record.round, rules.seconds(presence_of(record)).elapsed)
+                                        for record in records)
+    return SessionResults(room, ranked, totals, len({record.round for record in records}), together)
 
 
 def _interruption_counts(record_ids: list[int]) -> dict[int, int]:

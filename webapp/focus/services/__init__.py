@@ -11,8 +11,8 @@ from .interruptions import (TYPE_LABELS, delete_interruption, end_interruption, 
                             session_interruptions, update_interruption)
 from .limits import DEFAULT_TARGET_MINUTES, HISTORY_PAGE_SIZE, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
 from .sessions import (UNSET, create_manual, delete_session, end_session, ensure_none_running, finish,
-                       list_sessions, owned_session, running_session, solo_room_is_live, start_session,
-                       update_session)
+                       list_sessions, owned_session, running_session, session_starts_and_lengths,
+                       solo_room_is_live, start_session, update_session)
 from .solo import (active_solo_room, check_in, check_intention, close_open_interruptions, end_solo,
                    finished_solo_room, has_preferences, live_session_now, preferences_of, room_checkin, solo_host,
                    solo_record, solo_task, start_solo)
@@ -26,7 +26,8 @@ __all__ = [
     "Conflict", "Invalid", "LogError", "NotFound", "Problems",
     "DEFAULT_TARGET_MINUTES", "HISTORY_PAGE_SIZE", "MAX_TARGET_MINUTES", "MIN_TARGET_MINUTES", "TYPE_LABELS",
     "UNSET", "create_manual", "delete_session", "end_session", "ensure_none_running", "finish",
-    "list_sessions", "owned_session", "running_session", "solo_room_is_live", "start_session", "update_session",
+    "list_sessions", "owned_session", "running_session", "session_starts_and_lengths", "solo_room_is_live",
+    "start_session", "update_session",
     "figures", "is_tracked", "settle_untracked",
     "delete_interruption", "end_interruption", "log_interruption", "open_interruption", "owned_interruption",
     "pending_detected", "record_detected", "session_interruptions", "update_interruption",

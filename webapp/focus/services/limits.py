@@ -18,5 +18,5 @@ MAX_TASK_TITLE_LENGTH = 200
 MIN_POMODOROS, MAX_POMODOROS = 1, 50
 # A tab hidden this long during a work phase becomes a "detected" interruption (see tracking).
 DETECTED_AFTER = timedelta(seconds=60)
-HISTORY_PAGE_SIZE = 20
+HISTORY_PAGE_SIZE = 8  # with days grouped, a page is a day or two: light on a phone network
 API_LIST_LIMIT, API_MAX_LIST_LIMIT = 100, 500

@@ -66,6 +66,14 @@ def list_sessions(user: User, *, start: datetime | None = None, end: datetime | 
     return list(db.session.execute(query).scalars())
 
 
+def session_starts_and_lengths(user: User, start: datetime, end: datetime) -> list[tuple[datetime, int | None]]:
+    """(start_time, duration_seconds) of every session started in [start, end): the daily totals of
+    the history, whichever page shows the day (one indexed range read, no rows loaded)."""
+    return [tuple(row) for row in db.session.execute(
+        select(FocusSession.start_time, FocusSession.duration_seconds)
+        .where(FocusSession.user_id == user.id, FocusSession.start_time >= start, FocusSession.start_time < end))]
+
+
 def owned_task(user: User, task_id, problems: Problems, field: str = "task_id") -> Task | None:
     """The person's task, None when no id is given; a problem on `field` for anyone else's."""
     if task_id is None:
