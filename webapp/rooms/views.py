@@ -76,6 +76,7 @@ class ParticipantView:
     is_host: bool
     is_guest: bool
     figures: dict = field(default_factory=dict)
+    present: bool = False  # a page or app of theirs is connected (a "failed" person may have left)
 
     @property
     def status_label(self) -> str:
@@ -139,7 +140,7 @@ def participant_view(room: Room, participant: Participant, now: datetime) -> Par
     user = participant.user
     return ParticipantView(id=participant.id, user_id=participant.user_id, name=user.name,
                            status=status, is_host=participant.user_id == room.host_id,
-                           is_guest=user.is_guest, figures=figures)
+                           is_guest=user.is_guest, figures=figures, present=participant.connections > 0)
 
 
 def participant_views(room: Room, participants: list[Participant], now: datetime) -> list[ParticipantView]:
