@@ -5,22 +5,31 @@ from datetime import datetime
 import pytest
 import websocket
 
-from tests.conftest import build_app
+from tests.conftest import DATABASES, build_app
 from tests.integration.test_rooms_socket import Person, wait_for
 from tests.support.live import LiveClient, Schemas, make_token
+from tests.support.redis_server import clean, require_redis, unique_prefix
 from tests.support.servers import LiveServer
-from webapp import lifecycle
+from webapp import lifecycle, realtime
 from webapp.realtime.sockets import MAX_CLIENT_MESSAGE_BYTES
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    app = build_app("sqlite", tmp_path_factory.mktemp("live"), RUN_TICKER=True,
-                    LOGIN_RATE_LIMIT="1000 per minute", SIGNUP_RATE_LIMIT="1000 per minute")
+@pytest.fixture(scope="module", params=DATABASES + ["redis hub"])
+def server(request, tmp_path_factory):
+    """SQLite, PostgreSQL (when configured), and SQLite with the hub through Redis (where every
+    process renders the JSON states, as with several web processes)."""
+    kind, extra = request.param, {}
+    if kind == "redis hub":
+        kind, extra = "sqlite", {"REDIS_URL": require_redis(), "REDIS_PREFIX": unique_prefix()}
+    app = build_app(kind, tmp_path_factory.mktemp("live"), RUN_TICKER=True,
+                    LOGIN_RATE_LIMIT="1000 per minute", SIGNUP_RATE_LIMIT="1000 per minute", **extra)
     live = LiveServer(app).start()
     yield live
     live.stop()
     lifecycle.shutdown(app)
+    if extra:
+        realtime.get_hub(app).close()
+        clean(extra["REDIS_PREFIX"])
 
 
 @pytest.fixture(scope="module")
