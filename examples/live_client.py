@@ -15,7 +15,7 @@ def send(event, **data):
     ws.send(json.dumps({"event": event, "data": data}))
 
 
-send("create_session", name="Scripted sprint", work_minutes=1, short_break_minutes=1, rounds=2)
+send("create_session", name="Scripted sprint", work_minutes=25, rounds=1)
 while True:
     message = json.loads(ws.recv())
     event, data = message["event"], message["data"]
