@@ -166,12 +166,10 @@ class LiveSession:
     def join(self, code: str) -> None:
         if code_problem(normalize_code(code)):  # not a code at all: no query (PostgreSQL refuses a NUL)
             raise Problem("not_found", f"No room has the code {normalize_code(code)[:12] or '…'}.")
-        room = services.find_room(code)
-        user = self._user()
-        now = utcnow()
-        services.join(room, user, now)
+        services.join(services.find_room(code), self._user(), utcnow())  # refused: the current room stays
         if self.room_id is not None:
-            self._leave_presence()
+            self._leave_presence()  # (closes the database session: load the rows afterwards)
+        room, now = services.find_room(code), utcnow()
         self.mailbox.switch([live_topic(room.id)])  # before reading the state: no change is missed
         self.code, self.room_id = room.code, room.id
         self.socket_id = presence.open_socket(room, self.user_id, now)[1]
@@ -199,10 +197,9 @@ class LiveSession:
             handler(room, me, kind, utcnow())
 
     def stop(self) -> None:
-        room = self._room()
-        code = room.code
-        self._leave_presence()
-        services.leave(room, self._user(), utcnow())
+        code = self._room().code
+        self._leave_presence()  # (closes the database session: load the rows afterwards)
+        services.leave(services.find_room(code), self._user(), utcnow())
         self.mailbox.switch([])
         self.code = self.room_id = None
         self.room, self.people = None, {}
