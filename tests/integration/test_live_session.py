@@ -1,7 +1,8 @@
 """LiveSession and its Mailbox without a socket: the order of a connection's items across a room
 switch, and the whole state again after the hub dropped messages for a slow client."""
 from webapp import lifecycle, realtime
-from webapp.live.session import LiveSession, Mailbox, run
+from webapp.live.connection import Mailbox, run
+from webapp.live.session import LiveSession
 from webapp.realtime.hub import DEFAULT_QUEUE_SIZE
 from webapp.realtime.sockets import DISCONNECTED, ClientMessage
 from webapp.rooms import services

@@ -3,31 +3,25 @@
 Client events call the rooms' services, exactly as the page's buttons and socket do; what the
 room publishes (live_state's JSON next to the HTML fragments) is turned into the protocol's
 server events by comparing it with what this client was told last. Everything one connection
-does happens in one thread, in order (see Mailbox and run).
+does happens in one thread, in order (see connection.py).
 """
 from __future__ import annotations
 
 import json
-import logging
-import threading
 import time
 from collections.abc import Callable
-
-from simple_websocket import ConnectionClosed
 
 from ..extensions import db
 from ..metrics import OPEN_SOCKETS
 from ..models import Room, User, from_epoch_ms, utcnow
-from ..realtime.hub import RESYNC, Close
-from ..realtime.sockets import DISCONNECTED, MAX_CLIENT_MESSAGE_BYTES, ClientMessage
+from ..realtime.sockets import MAX_CLIENT_MESSAGE_BYTES
 from ..rooms import liveness, people, presence, services, views
 from ..rooms import sockets as room_sockets
 from ..rooms.forms import (JsonFormProblem, RoomForm, code_problem, create_defaults, form_problems, json_form,
                            normalize_code)
 from ..rooms.live_state import _iso, live_topic, people_json, person_json, room_json
 from . import protocol
-
-log = logging.getLogger(__name__)
+from .connection import Mailbox
 
 MESSAGES_PER_WINDOW = 40  # client events per connection per window; more get a rate_limited error
 WINDOW_SECONDS = 10.0
@@ -40,40 +34,6 @@ class Problem(Exception):
     def __init__(self, code: str, message: str, fields: dict | None = None):
         super().__init__(message)
         self.code, self.message, self.fields = code, message, fields
-
-
-class Mailbox:
-    """The connection's one queue: its room's published messages and its own items (client
-    events, the end). Joining another room swaps the hub subscription; the connection's own
-    items still waiting move over in order."""
-
-    def __init__(self, hub):
-        self.hub = hub
-        self._lock = threading.Lock()
-        self.subscription = hub.subscribe([])
-
-    def put(self, item) -> None:
-        with self._lock:
-            self.subscription.put(item)
-
-    def get(self, timeout: float | None = None):
-        return self.subscription.get(timeout)
-
-    def done(self) -> None:
-        self.subscription.done()
-
-    def switch(self, topics: list[str]) -> None:
-        new = self.hub.subscribe(topics)
-        with self._lock:
-            old, self.subscription = self.subscription, new
-            while old.pending():
-                item = old.get(timeout=0)
-                if isinstance(item, (ClientMessage, Close)) or item is DISCONNECTED:
-                    new.put(item)
-        self.hub.unsubscribe(old)
-
-    def close(self) -> None:
-        self.hub.unsubscribe(self.subscription)
 
 
 class RateWindow:
@@ -343,41 +303,3 @@ def _timer_key(timer: dict) -> tuple:
 
 def _room_key(room: dict) -> tuple:
     return room["name"], room["host"], room["settings"], room["archived"]
-
-
-def run(session: LiveSession, is_open: Callable[[], bool], close: Callable[[Close], None],
-        on_item: Callable[[], None] = lambda: None) -> None:
-    """Handle the connection's items in order until it ends (the transport's reader always ends
-    by queueing DISCONNECTED)."""
-    mailbox = session.mailbox
-    while True:
-        item = mailbox.get()
-        try:
-            if item is None:
-                if not is_open():
-                    return
-            elif isinstance(item, ClientMessage):
-                on_item()  # the transport's reader may queue one more
-                event = item.data
-                if isinstance(event, tuple):
-                    session.on_event(*event)
-                else:
-                    session.on_text(event)
-            elif item is RESYNC:
-                session.send_whole_state()
-            elif isinstance(item, Close):
-                close(item)
-                return
-            elif item is DISCONNECTED:
-                return
-            elif isinstance(item, str):
-                session.on_published(item)
-        except (ConnectionClosed, ConnectionError):
-            raise
-        except Exception:  # one bad moment must not end the connection: the client may resync
-            db.session.rollback()
-            log.exception("live session failed to handle %r", type(item).__name__)
-        finally:
-            if item is not None:
-                mailbox.done()
-            db.session.close()

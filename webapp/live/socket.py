@@ -20,7 +20,8 @@ from ..extensions import db
 from ..realtime.hub import Close
 from ..realtime.sockets import DISCONNECTED, MAX_PENDING_CLIENT_MESSAGES, ClientMessage, close_gracefully
 from . import bp, protocol
-from .session import LiveSession, Mailbox, run
+from .connection import Mailbox, run
+from .session import LiveSession
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ from flask import Flask
 
 from .. import realtime
 from ..realtime.sockets import DISCONNECTED, MAX_PENDING_CLIENT_MESSAGES, ClientMessage
-from .session import LiveSession, Mailbox, run
+from .connection import Mailbox, run
+from .session import LiveSession
 from .socket import user_id_for
 
 SOCKETIO_PATH = "socket.io"
