@@ -59,6 +59,7 @@ def test_the_host_changes_settings_between_phases_only(bearer, make_user, make_r
     body = response.get_json()
     assert (body["name"], body["short_break_minutes"], body["work_minutes"]) == ("Renamed", 7, 25)
     assert api.patch(f"/api/v1/rooms/{room.code}", json={"work_minutes": 500}).status_code == 422
+    assert api.patch(f"/api/v1/rooms/{room.code}", json={}).status_code == 422
     assert api.patch(f"/api/v1/rooms/{room.code}", json={"rounds": 3}).status_code == 422  # not editable
     assert bearer(guest).patch(f"/api/v1/rooms/{room.code}", json={"name": "Mine"}).status_code == 403
     assert api.post(f"/api/v1/rooms/{room.code}/control/start").status_code == 200

@@ -9,7 +9,7 @@ from flask import g, jsonify
 
 from ..models import utcnow
 from ..rooms import services
-from ..rooms.forms import (JsonFormProblem, RoomEditForm, RoomForm, code_problem, create_defaults, edit_base,
+from ..rooms.forms import (EDITABLE, JsonFormProblem, RoomEditForm, RoomForm, code_problem, create_defaults, edit_base,
                            form_problems, json_form, normalize_code)
 from . import bp
 from .auth import json_body, token_required
@@ -63,7 +63,10 @@ def create_room():
 def change_room(code: str):
     """The host's changes between phases: name and lengths (the room page's edit form)."""
     room = _room(code)
-    form = _valid_form(RoomEditForm, json_body(), edit_base(room))
+    changes = json_body()
+    if not changes:
+        raise invalid({"name": "Give at least one of: " + ", ".join(EDITABLE) + "."})
+    form = _valid_form(RoomEditForm, changes, edit_base(room))
     try:
         services.edit(room, g.api_user, form.settings(), utcnow())
     except services.RoomError as error:
