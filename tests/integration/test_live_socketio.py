@@ -111,6 +111,10 @@ def test_socketio_and_plain_websocket_clients_share_a_room(server, schemas):
         desk.wait_for("session_started")
         phone.send("bogus_event", check=False)
         assert phone.wait_for("error")["code"] == "unknown_event"
+        phone.send("activity", {"pad": "x" * 5000}, check=False)
+        assert phone.wait_for("error")["code"] == "too_large"
+        phone.send("join_session", {"room_code": 42}, check=False)
+        assert phone.wait_for("error")["code"] == "invalid"
         desk.close()
         phone.wait_for("participant_left", user_id=desk_id)
     finally:

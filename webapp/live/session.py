@@ -30,6 +30,9 @@ ERRORS = ((services.RoomNotFound, "not_found"), (services.NotAllowed, "forbidden
           (services.RoomFull, "room_full"), (services.TimerRefused, "conflict"), (services.RoomError, "invalid"))
 
 
+TOO_LARGE = object()  # the data of a client event over the size limit (Socket.IO's are parsed already)
+
+
 class Problem(Exception):
     def __init__(self, code: str, message: str, fields: dict | None = None):
         super().__init__(message)
@@ -80,6 +83,8 @@ class LiveSession:
     def on_event(self, event: str, data) -> None:
         if not self.rate.allow():
             return self.error("rate_limited", "Too many messages; slow down.", event)
+        if data is TOO_LARGE:
+            return self.error("too_large", f"Messages are at most {MAX_CLIENT_MESSAGE_BYTES} bytes.", event)
         if event not in protocol.CLIENT_EVENTS:
             return self.error("unknown_event", "Unknown event; see /api/v1/live/asyncapi.json.", event)
         data = {} if data is None else data

@@ -9,15 +9,16 @@ connection gets Socket.IO's connect_error with the reason.
 """
 from __future__ import annotations
 
+import json
 import threading
 
 import socketio
 from flask import Flask
 
 from .. import realtime
-from ..realtime.sockets import DISCONNECTED, MAX_PENDING_CLIENT_MESSAGES, ClientMessage
+from ..realtime.sockets import DISCONNECTED, MAX_CLIENT_MESSAGE_BYTES, MAX_PENDING_CLIENT_MESSAGES, ClientMessage
 from .connection import Mailbox, run
-from .session import LiveSession
+from .session import TOO_LARGE, LiveSession
 from .socket import user_id_for
 
 SOCKETIO_PATH = "socket.io"
@@ -75,6 +76,8 @@ class SocketIOLive:
             self.server.emit("error", {"code": "rate_limited", "message": "Too many messages; slow down.",
                                        "event": event}, to=sid)
             return
+        if len(json.dumps(data, default=str)) > MAX_CLIENT_MESSAGE_BYTES:  # the plain socket's limit too
+            data = TOO_LARGE
         session.mailbox.put(ClientMessage((event, data)))
 
     def disconnect(self, sid: str, *reason):
