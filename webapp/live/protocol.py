@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 
+from ..rooms.views import PEOPLE_SHOWN
 from ..rooms.forms import (LONG_BREAK_EVERY, LONG_BREAK_MINUTES, MAX_PARTICIPANTS, NAME_MAX, ROUNDS,
                            SHORT_BREAK_MINUTES, WORK_MINUTES)
 
@@ -105,7 +106,9 @@ CLIENT_EVENTS: dict[str, dict] = {
 
 SERVER_EVENTS: dict[str, dict] = {
     "session_created": _object({"room_code": {"type": "string"}, "room": ROOM}, required=["room_code", "room"]),
-    "session_joined": _object({"room": ROOM, "participants": PEOPLE, "present": {"type": "integer"},
+    "session_joined": _object({"room": ROOM, "participants": {**PEOPLE, "description": f"The first {PEOPLE_SHOWN} "
+                                                           "people (present ones first); present and total count everyone."},
+                               "present": {"type": "integer"},
                                "total": {"type": "integer"}, "you": PARTICIPANT,
                                "server_time": {"type": "string", "format": "date-time"}},
                               required=["room", "participants", "present", "total", "you", "server_time"],

@@ -182,7 +182,7 @@ class LiveSession:
         if kind == "room":
             self.room_changed(update["room"])
         elif kind == "people":
-            self.people_changed(update["participants"])
+            self.people_changed(update["participants"], update["total"])
         elif kind == "time":
             self.time_passed(update)
 
@@ -199,7 +199,7 @@ class LiveSession:
         if _room_key(old) != _room_key(new):
             self.send("room_updated", {"room": new})
 
-    def people_changed(self, participants: list[dict]) -> None:
+    def people_changed(self, participants: list[dict], total: int) -> None:
         old, new = self.people, {p["user_id"]: p for p in participants}
         self.people = new
         for user_id, person in new.items():
@@ -211,6 +211,8 @@ class LiveSession:
                 self.send("participant_left", {"room_code": self.code, "participant": person})
             elif was is not None and (was["status"], was["is_host"]) != (person["status"], person["is_host"]):
                 self.send("participant_status_updated", {"room_code": self.code, "participant": person})
+        if len(new) < total:
+            return  # a big room lists only its first people: one missing from the list may be there still
         for user_id, person in old.items():
             if user_id not in new and person["present"]:
                 self.send("participant_left", {"room_code": self.code,
