@@ -56,10 +56,11 @@ class Mailbox:
 def run(session, is_open: Callable[[], bool], close: Callable[[Close], None],
         on_item: Callable[[], None] = lambda: None) -> None:
     """Handle the connection's items in order until it ends (the transport's reader always ends
-    by queueing DISCONNECTED)."""
+    by queueing DISCONNECTED); while the room's timer runs, wake on every whole second for the
+    time update."""
     mailbox = session.mailbox
     while True:
-        item = mailbox.get()
+        item = mailbox.get(session.seconds_to_next_tick())
         try:
             if item is None:
                 if not is_open():
@@ -89,3 +90,4 @@ def run(session, is_open: Callable[[], bool], close: Callable[[Close], None],
             if item is not None:
                 mailbox.done()
             db.session.close()
+        session.tick_if_due()  # also between items: a busy connection still gets its second

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from collections.abc import Callable
 
 from ..extensions import db
 from ..metrics import OPEN_SOCKETS
-from ..models import Room, User, from_epoch_ms, utcnow
+from ..models import Room, User, to_epoch_ms, utcnow
+from ..rules.timer import RUNNING
 from ..realtime.sockets import MAX_CLIENT_MESSAGE_BYTES
 from ..rooms import liveness, people, presence, services, views
 from ..rooms import sockets as room_sockets
@@ -63,6 +65,7 @@ class LiveSession:
         self.socket_id: int | None = None
         self.room: dict | None = None
         self.people: dict[int, dict] = {}
+        self.ticked_second: int | None = None
 
     # --- client events ---------------------------------------------------------------------
     def on_text(self, raw) -> None:
@@ -183,8 +186,6 @@ class LiveSession:
             self.room_changed(update["room"])
         elif kind == "people":
             self.people_changed(update["participants"], update["total"])
-        elif kind == "time":
-            self.time_passed(update)
 
     def room_changed(self, new: dict) -> None:
         old, self.room = self.room, new
@@ -218,16 +219,29 @@ class LiveSession:
                 self.send("participant_left", {"room_code": self.code,
                                                "participant": {**person, "status": "left", "present": False}})
 
-    def time_passed(self, clock: dict) -> None:
-        if clock["version"] != self.room["timer"]["version"]:
-            self._reload_room()  # a change is on its way or was missed: take the stored state
+    def seconds_to_next_tick(self) -> float | None:
+        """How long until the next whole second, while the room's timer runs; None otherwise."""
+        if self.room is None or self.room["timer"]["status"] != RUNNING:
+            return None
+        return 1.0 - time.time() % 1.0 + 0.001
+
+    def tick_if_due(self) -> None:
+        """The time_update of this second (once), derived from the server's stored deadline as the
+        last room state gave it. Each connection derives its own: no message per room per second
+        is rendered or published for clients that may not exist."""
+        if self.room is None or self.room["timer"]["status"] != RUNNING or self.room["timer"]["phase_ends_at"] is None:
+            return
+        now = utcnow()
+        second = int(now.timestamp())
+        if second == self.ticked_second:
+            return
+        self.ticked_second = second
         timer = self.room["timer"]
-        ends_ms = clock["phase_ends_at_ms"]
+        left = (datetime.fromisoformat(timer["phase_ends_at"]) - now).total_seconds()
         self.send("time_update", {
-            "room_code": self.code, "status": clock["status"], "phase": timer["phase"], "round": timer["round"],
-            "remaining_seconds": clock["remaining_seconds"],
-            "phase_ends_at": _iso(from_epoch_ms(ends_ms)) if ends_ms is not None else None,
-            "server_time": _iso(from_epoch_ms(clock["server_time_ms"])), "server_time_ms": clock["server_time_ms"]})
+            "room_code": self.code, "status": timer["status"], "phase": timer["phase"], "round": timer["round"],
+            "remaining_seconds": round(max(0.0, left), 3), "phase_ends_at": timer["phase_ends_at"],
+            "server_time": _iso(now), "server_time_ms": to_epoch_ms(now)})
 
     # --- whole states ----------------------------------------------------------------------
     def send_whole_state(self) -> None:
@@ -256,12 +270,6 @@ class LiveSession:
     def _people(self, room, now):
         data = people.context(room, now)
         return data["people"], data["present"], data["total"]
-
-    def _reload_room(self) -> None:
-        try:
-            self.room_changed(room_json(services.find_room(self.code), utcnow()))
-        except services.RoomNotFound:
-            self._room_gone()
 
     def _room_gone(self) -> None:
         self.error("not_found", "The room was closed.", None)

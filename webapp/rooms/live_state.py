@@ -6,9 +6,10 @@ hub and the same outbox (after the commit). Each message is a whole state of one
 idempotent like the fragments:
   {"kind": "room",   "room": {...}}                           a timer change, new settings, a new host
   {"kind": "people", "participants": [...], "present", "total"} the list of people
-  {"kind": "time",   "status", "version", "remaining_seconds", "phase_ends_at_ms", "server_time_ms"}
-The protocol layer (webapp/live) turns them into its events. Nothing is rendered or sent for a
-room no JSON client listens to (on one process; with several, every process might).
+The protocol layer (webapp/live) turns them into its events, and derives each second's time
+update from the room state's deadline itself (nothing is published every second for it).
+Nothing is rendered or sent for a room no JSON client listens to (on one process; with several
+processes the room and people changes, which are rare, are always published).
 """
 from __future__ import annotations
 
@@ -66,11 +67,6 @@ def people_json(people: list[views.ParticipantView], present: int, total: int) -
     return {"participants": [person_json(p) for p in people], "present": present, "total": total}
 
 
-def time_json(clock: views.ClockView) -> dict:
-    return {"status": clock.status, "version": clock.version, "remaining_seconds": round(clock.remaining_seconds, 3),
-            "phase_ends_at_ms": clock.ends_at_ms, "server_time_ms": clock.server_now_ms}
-
-
 def publish_room(room: Room, now: datetime) -> None:
     if wanted(room.id):
         outbox.publish(live_topic(room.id), json.dumps({"kind": "room", "room": room_json(room, now)}))
@@ -79,9 +75,3 @@ def publish_room(room: Room, now: datetime) -> None:
 def publish_people(room_id: int, people: dict) -> None:
     if wanted(room_id):
         outbox.publish(live_topic(room_id), json.dumps({"kind": "people", **people}))
-
-
-def publish_time(room_id: int, clock: views.ClockView) -> None:
-    """The once-a-second message: straight to the hub like the HTML clock (derived, not a change)."""
-    if wanted(room_id):
-        realtime.publish(live_topic(room_id), json.dumps({"kind": "time", **time_json(clock)}), key="clock")

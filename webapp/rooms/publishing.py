@@ -133,7 +133,6 @@ def publish_time(room_id: int, clock: views.ClockView) -> None:
     """The once-a-second correction of every screen in a running room. Not a change to anything
     (it is derived from the stored deadline), so it skips the outbox's check: the hottest path."""
     realtime.publish(room_topic(room_id), clock_html(clock), key="clock")
-    live_state.publish_time(room_id, clock)
 
 
 def participants_changed(room: Room, now: datetime) -> None:
