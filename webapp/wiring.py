@@ -16,9 +16,10 @@ from . import events, lifecycle, realtime
 
 # Feature packages: each `init_app(app)` registers its blueprint, views and page helpers.
 FEATURES = ["rooms", "tracking", "focus", "insights", "today", "forum", "privacy", "live", "messages",
-            "achievements"]
+            "achievements", "protocol"]
 # JSON API v1 modules under webapp/api/, registered on the API blueprint in this order.
-API_MODULES = ["rooms", "sessions", "interruptions", "tokens", "stats", "me", "forum", "messages", "achievements"]
+API_MODULES = ["rooms", "room_actions", "sessions", "interruptions", "tokens", "stats", "me", "forum", "messages",
+               "achievements"]
 
 
 def wire(app: Flask) -> None:
@@ -52,6 +53,7 @@ def wire_listeners() -> None:
         room_views.FIGURE_SOURCES.append(figures.participant_figures)
     for kind in reports.REPORT_KINDS:
         room_sockets.MESSAGE_HANDLERS[kind] = reports.receive
+    room_sockets.MESSAGE_HANDLERS["failed"] = reports.give_up  # the live API's update_status
     _wire_live_channel()
 
 

@@ -148,3 +148,54 @@ class JoinForm(HtmlForm):
         problem = code_problem(normalize_code(field.data))
         if problem:
             raise ValidationError(problem)
+
+
+class JsonFormProblem(Exception):
+    """A JSON value no form field can take (an object, a list, an unknown name)."""
+
+    def __init__(self, fields: dict[str, str]):
+        super().__init__(", ".join(fields))
+        self.fields = fields
+
+
+def json_form(form_class, values: dict, base: dict):
+    """The form `form_class` filled from a JSON object over `base` (the create form's defaults,
+    or a room's current settings), so scripts and apps go through the very rules the pages use.
+
+    True/false fill check boxes, numbers and text fill their fields; null leaves a field empty.
+    Raises JsonFormProblem for names the form does not have and values of no form type. The
+    caller validates (no CSRF token: the API authenticates with a bearer token instead)."""
+    allowed = form_field_names(form_class)
+    problems = {key: "Unknown field; allowed: " + ", ".join(allowed) + "." for key in values if key not in allowed}
+    problems.update({key: "Give a number, text, true/false or null." for key, value in values.items()
+                     if key in allowed and not (value is None or isinstance(value, (bool, int, float, str)))})
+    if problems:
+        raise JsonFormProblem(problems)
+    from werkzeug.datastructures import MultiDict
+    formdata = MultiDict()
+    for key, value in {**base, **values}.items():
+        if value is False:
+            continue  # an unchecked box
+        formdata.add(key, "" if value is None else "y" if value is True else str(value))  # null: left empty
+    return form_class(formdata=formdata, meta={"csrf": False})
+
+
+def form_field_names(form_class) -> list[str]:
+    from wtforms.fields.core import UnboundField
+    return sorted(name for name in dir(form_class)
+                  if isinstance(getattr(form_class, name), UnboundField) and name != "csrf_token")
+
+
+def form_problems(form) -> dict[str, str]:
+    """Each invalid field's first message, by name."""
+    return {name: messages[0] for name, messages in form.errors.items() if messages}
+
+
+def create_defaults() -> dict:
+    """What the create form starts from (the page's defaults)."""
+    return {**DEFAULT_SETTINGS, "until_stopped": False}
+
+
+def edit_base(room) -> dict:
+    """The edit form filled with the room as it is (a PATCH changes only what it names)."""
+    return {key: getattr(room, key) for key in EDITABLE}

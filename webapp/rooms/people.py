@@ -19,7 +19,7 @@ from markupsafe import Markup
 from .. import realtime
 from ..models import Room
 from ..realtime import outbox
-from . import presence, publishing, views
+from . import live_state, presence, publishing, views
 
 MIN_INTERVAL = 1.0  # seconds between two publications of one room's list...
 PAGES_PER_INTERVAL = 100  # ...one more such interval per this many open pages: the bytes sent are
@@ -35,6 +35,7 @@ class Rendered:
     present_html: str
     section: str
     total: int
+    json: dict  # the same list for clients that are not a page (live_state.people_json)
 
 
 class _State:
@@ -64,7 +65,8 @@ def render(room: Room, now: datetime) -> Rendered:
     section = publishing.fragment("rooms/_participants.html", room=room, present=data["present"],
                                   total=data["total"], items=[Markup(items[uid]) for uid in order])
     present_html = publishing.fragment("rooms/_present.html", room=room, present=data["present"])
-    return Rendered(time.monotonic(), order, items, present_html, section, data["total"])
+    return Rendered(time.monotonic(), order, items, present_html, section, data["total"],
+                    live_state.people_json(data["people"], data["present"], data["total"]))
 
 
 def section_html(room: Room, now: datetime) -> str:
@@ -107,6 +109,16 @@ def publish(room: Room, now: datetime, note: str | None = None) -> None:
             html += publishing.announce_html(room, note)
         if html:
             outbox.publish(publishing.room_topic(room.id), html)
+    publish_json(room.id)
+
+
+def publish_json(room_id: int) -> None:
+    """The list as pages now show it (the last update_html), for clients that are not a page."""
+    state = _state()
+    with state.lock:
+        rendered = state.published.get(room_id)
+    if rendered is not None:
+        live_state.publish_people(room_id, rendered.json)
 
 
 def _interval(room_id: int) -> float:

@@ -18,7 +18,7 @@ from ..realtime import outbox
 from ..rules import solo as solo_rules
 from ..rules.timer import COMPLETED, IDLE, PAUSED, WORK
 from ..templating import format_duration
-from . import people, views
+from . import live_state, people, views
 
 
 def room_topic(room_id: int) -> str:
@@ -124,12 +124,15 @@ def publish_timer_change(room: Room, now: datetime, *, announce: bool = True) ->
         outbox.publish(room_topic(room.id), "".join(parts))
         if room.host_id is not None:
             outbox.publish(user_topic(room.id, room.host_id), controls_html(room, room.host_id))
+    live_state.publish_room(room, now)
+    people.publish_json(room.id)
 
 
 def publish_room_changed(room: Room, now: datetime) -> None:
     """The host renamed the room or changed its lengths (between phases)."""
     with rendering():
         outbox.publish(room_topic(room.id), heading_html(room) + timer_html(room, now))
+    live_state.publish_room(room, now)
 
 
 def publish_time(room_id: int, clock: views.ClockView) -> None:
@@ -161,3 +164,4 @@ def publish_host_change(room: Room, old_host_id: int | None, now: datetime) -> N
             participant = next((p for p in room.participants if p.user_id == room.host_id), None)
             outbox.publish(user_topic(room.id, room.host_id),
                              controls_html(room, room.host_id) + me_html(room, participant))
+    live_state.publish_room(room, now)

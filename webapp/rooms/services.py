@@ -232,6 +232,26 @@ def control(room: Room, user: User, action: str, now: datetime) -> timer_service
     raise TimerRefused("The timer changed at the same moment. Please try again.")
 
 
+def archive(room: Room, user: User, now: datetime) -> None:
+    """The host closes the room for good: a session still going ends now (recorded as the End
+    button records it), the code is freed, and every open page hears the timer stop."""
+    for _ in range(3):
+        if user is None or room.host_id != user.id:
+            raise NotAllowed("Only the host can close the room.")
+        try:
+            if room.status != COMPLETED:
+                timer_service.change(room, now, "end")
+            room.archived_at = now
+            room.last_active_at = now
+            db.session.commit()
+        except timer_service.StaleRoom:
+            db.session.rollback()
+            continue
+        publishing.publish_timer_change(room, now)
+        return
+    raise TimerRefused("The timer changed at the same moment. Please try again.")
+
+
 def set_personal_pause(room: Room, user: User, paused: bool, now: datetime) -> Participant:
     participant = participant_of(room, user)
     if participant is None:

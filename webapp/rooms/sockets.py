@@ -62,7 +62,7 @@ def socket(ws, code: str):
             return
         OPEN_SOCKETS.inc()
         liveness.current().start()  # this process serves sockets: it heartbeats from now on
-        _publish_presence(room_code, connected_at)
+        publish_presence(room_code, connected_at)
         db.session.close()  # hold no database connection while the socket idles
         serve(ws, hub, subscription,
               full_state=lambda: _full_state(room_code, user_id),
@@ -71,7 +71,7 @@ def socket(ws, code: str):
         hub.unsubscribe(subscription)
         if socket_id is not None:
             OPEN_SOCKETS.dec()
-            _disconnect(room_code, user_id, socket_id)
+            disconnect(room_code, user_id, socket_id)
 
 
 def _full_state(code: str, user_id: int) -> str:
@@ -112,11 +112,12 @@ def _control(room, user, action: str, now) -> str | None:
     return None
 
 
-def _publish_presence(code: str, now) -> None:
+def publish_presence(code: str, now) -> None:
+    """A socket opened: the room's list shows the person present (the live API's sockets too)."""
     room = services.find_room(code)
     publishing.participants_changed(room, now)
 
 
-def _disconnect(code: str, user_id: int, socket_id: int) -> None:
+def disconnect(code: str, user_id: int, socket_id: int) -> None:
     """Counted out by the departures worker, in a batch with whoever else just left."""
     departures.leave(code, user_id, socket_id)

@@ -92,6 +92,7 @@ class ParticipantView:
     is_guest: bool
     figures: dict = field(default_factory=dict)
     username: str | None = None  # their profile's address (guests have none)
+    present: bool = False  # a page or app of theirs is connected (a "failed" person may have left)
 
     @property
     def status_label(self) -> str:
@@ -162,7 +163,7 @@ def participant_view(room: Room, participant: Participant, now: datetime) -> Par
     return ParticipantView(id=participant.id, user_id=participant.user_id, name=user.name,
                            status=status, is_host=participant.user_id == room.host_id,
                            is_guest=user.is_guest, figures=figures,
-                           username=None if user.is_guest else user.username)
+                           username=None if user.is_guest else user.username, present=participant.connections > 0)
 
 
 def participant_views(room: Room, participants: list[Participant], now: datetime) -> list[ParticipantView]:

@@ -30,3 +30,15 @@ def account(room: Room, participant: Participant, kind: str, at: datetime) -> bo
     if changed:
         notify.came_back(room, participant, at)
     return changed
+
+
+def give_up(room: Room, participant: Participant, kind: str, at: datetime) -> bool:
+    """The person says they failed this work phase (the live API's update_status "failed"): their
+    open record fails exactly as strict mode fails it; the phase's end records it so."""
+    record = services.open_record(participant)
+    if record is None or record.status != "running":
+        return False
+    record.status = "failed"
+    db.session.commit()
+    publishing.participants_changed(room, at)
+    return True
