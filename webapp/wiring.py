@@ -15,7 +15,7 @@ from flask import Flask
 from . import events, lifecycle, realtime
 
 # Feature packages: each `init_app(app)` registers its blueprint, views and page helpers.
-FEATURES = ["rooms", "tracking", "focus", "insights", "today", "forum", "privacy"]
+FEATURES = ["rooms", "tracking", "focus", "insights", "today", "forum", "privacy", "pwa"]
 # JSON API v1 modules under webapp/api/, registered on the API blueprint in this order.
 API_MODULES = ["rooms", "sessions", "interruptions", "tokens", "stats", "me", "forum"]
 

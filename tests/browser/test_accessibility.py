@@ -56,7 +56,7 @@ def world(live_server):
 
 def anonymous_pages(world) -> list[str]:
     return ["/", "/login", "/register", "/guest", "/rooms", "/rooms/join", f"/r/{world['room']}",
-            "/u/ada", "/nowhere"]
+            "/u/ada", "/nowhere", "/offline"]
 
 
 def signed_in_pages(world) -> list[str]:
@@ -65,7 +65,7 @@ def signed_in_pages(world) -> list[str]:
             "/history", "/history/new", f"/history/{session}/edit", f"/history/{session}/delete",
             f"/history/{session}/interruptions/new", f"/interruptions/{world['interruption']}/edit",
             "/insights", "/tasks", f"/tasks/{world['task']}/edit", f"/tasks/{world['task']}/delete",
-            "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/nowhere"]
+            "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/nowhere", "/offline"]
 
 
 def axe_problems(page) -> list[str]:
