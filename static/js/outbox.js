@@ -48,7 +48,8 @@
     var detail = submitter && (submitter.getAttribute("data-outbox-label") || (submitter.name ? submitter.textContent.trim() : ""));
     (form.getAttribute("data-outbox-describe") || "").split(",").forEach(function (name) {
       var value = fields.filter(function (f) { return f[0] === name.trim(); }).map(function (f) { return f[1]; })[0];
-      if (value) detail = detail ? detail + " " + value : value;
+      if (value) value = value.replace(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)$/, "$1 $2");  // a local date-time field
+      if (value) detail = detail ? detail + " – " + value : value;
     });
     return detail ? label + ": " + detail : label;
   }

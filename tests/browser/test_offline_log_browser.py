@@ -56,7 +56,7 @@ def test_offline_log_syncs_exactly_once(live_server, page, context):
     expect(outbox.locator(".outbox-item")).to_have_count(2)
     add_entry(page, "2024-05-02T10:00", "2024-05-02T09:00")  # the server will refuse this one
     expect(outbox.locator(".outbox-item")).to_have_count(3)
-    expect(outbox).to_contain_text("Manual entry: 2024-05-01T09:00 2024-05-01T09:45")
+    expect(outbox).to_contain_text("Manual entry: 2024-05-01 09:00 – 2024-05-01 09:45")
     page.goto(live_server.url + "/tasks")
     page.get_by_role("button", name="Mark done: Essay").click()
     expect(outbox.locator(".outbox-item")).to_have_count(4)
