@@ -36,7 +36,10 @@ def status_label(status: str) -> str:
 
 
 def room_rhythm(room) -> str:
-    """A room's timer settings in words (rules/daily.rhythm)."""
+    """A room's timer settings in words (rules/daily.rhythm; a solo room counts focuses, not rounds)."""
+    if getattr(room, "is_solo", False):
+        from .rules import solo
+        return solo.rhythm(room)
     return daily.rhythm(room.work_minutes, room.short_break_minutes, room.long_break_minutes,
                         room.long_break_every, room.rounds)
 

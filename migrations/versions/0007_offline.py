@@ -1,7 +1,7 @@
 """idempotency_keys: the first answer to each create sent with an Idempotency-Key (offline replay)
 
 Revision ID: 0007_offline
-Revises: 0006_accounts
+Revises: 0007_solo_pomodoro
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import webapp.models.types
 
 revision = '0007_offline'
-down_revision = '0006_accounts'
+down_revision = '0007_solo_pomodoro'  # chained after the merged i-day1 migration; the lead re-chains at merge
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@
 //     #room-<CODE>-socket). While the socket is down the message is queued and sent on
 //     reconnect. Returns false when the page has no room socket at all.
 //   window.Focusroom.roomCode: the room's code.
+//   window.Focusroom.chimes: how many chimes this page has played (at each phase end, unless muted).
 //   Events on document: "focusroom:socket-open" / "focusroom:socket-closed".
 //
 // No framework, no inline script (CSP). Everything the server sends is HTML swapped by id;
@@ -166,8 +167,30 @@
     }
   }
 
+  // The chime can be muted; the choice is kept in this browser (localStorage), for every room.
+  var MUTE_KEY = "focusroom:chime-muted";
+
+  function chimeMuted() {
+    try { return window.localStorage.getItem(MUTE_KEY) === "1"; } catch (e) { return false; }
+  }
+
+  function showMute() {
+    var button = document.querySelector("[data-mute-toggle]");
+    if (!button) return;
+    var muted = chimeMuted();
+    button.hidden = false;
+    button.setAttribute("aria-pressed", muted ? "true" : "false");
+  }
+
+  function toggleMute() {
+    try { window.localStorage.setItem(MUTE_KEY, chimeMuted() ? "0" : "1"); } catch (e) { /* private mode */ }
+    showMute();
+  }
+
   function chime() {
+    if (chimeMuted()) return;
     if (!audio) return;  // browsers allow sound only after a gesture; see unlockAudio
+    window.Focusroom.chimes = (window.Focusroom.chimes || 0) + 1;
     var now = audio.currentTime;
     [660, 880].forEach(function (frequency, i) {
       var osc = audio.createOscillator(), gain = audio.createGain();
@@ -296,6 +319,7 @@
       navigator.share({ title: roomName, text: "Focus with me in " + roomName, url: share.getAttribute("data-share-link") })
         .catch(function () { /* dismissed */ });
     }
+    if (event.target.closest("[data-mute-toggle]")) toggleMute();
     var notify = event.target.closest("[data-enable-notifications]");
     if (notify && "Notification" in window) {
       Notification.requestPermission().then(function () { notify.hidden = Notification.permission !== "default"; });
@@ -327,6 +351,7 @@
     if (share && navigator.share) share.hidden = false;
     var notify = document.querySelector("[data-enable-notifications]");
     if (notify && "Notification" in window && Notification.permission === "default") notify.hidden = false;
+    showMute();
     updated();
     restoreTimer();
     if (navigator.onLine === false) showOffline();

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tests.support import factories
 from webapp.accounts.tokens import issue_token
 from webapp.extensions import db
+from webapp.focus import services as focus
 from webapp.insights.sample import add_session, seed_history
 from webapp.models import FocusSession, Task, utcnow
 from webapp.rooms import presence
@@ -42,6 +43,8 @@ def world(live_server):
         db.session.add(task)
         issue_token(ada)
         db.session.commit()
+        solo = focus.start_solo(ada, target_minutes=25, intention="Draft section 2")
+        focus.end_solo(ada)  # a finished solo Pomodoro: its page asks for the check-in
         running = rooms.create_room(ada, {"name": "Morning writing", "is_public": True}, utcnow())
         rooms.control(running, ada, "start", utcnow())
         listed = rooms.create_room(ada, {"name": "Quiet library", "is_public": True}, utcnow())
@@ -50,8 +53,10 @@ def world(live_server):
         session = db.session.scalars(select(FocusSession).where(FocusSession.user_id == ada.id,
                                                                 FocusSession.interruptions.any())
                                      .order_by(FocusSession.id.desc())).first()
+        session.checkin, session.intention = "partly", "Draft section 2"  # insights' check-in breakdown
+        db.session.commit()
         return {"room": running.code, "session": session.id, "interruption": session.interruptions[0].id,
-                "task": task.id}
+                "task": task.id, "solo": solo.code}
 
 
 def anonymous_pages(world) -> list[str]:
@@ -65,7 +70,7 @@ def signed_in_pages(world) -> list[str]:
             "/history", "/history/new", f"/history/{session}/edit", f"/history/{session}/delete",
             f"/history/{session}/interruptions/new", f"/interruptions/{world['interruption']}/edit",
             "/insights", "/tasks", f"/tasks/{world['task']}/edit", f"/tasks/{world['task']}/delete",
-            "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/nowhere", "/offline"]
+            "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/nowhere", f"/r/{world['solo']}", "/offline"]
 
 
 def axe_problems(page) -> list[str]:

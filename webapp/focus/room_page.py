@@ -27,6 +27,7 @@ def room_page_context() -> dict:
     return {"focus_room": {
         "solo": room.is_solo and room.host_id == current_user.id,
         "task": services.solo_task(room) if room.is_solo else None,
+        "checkin": services.room_checkin(room) if room.is_solo else None,
         "open": services.open_interruption(here) if here is not None else None,
     }}
 

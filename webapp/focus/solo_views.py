@@ -1,4 +1,4 @@
-"""/focus: start a solo session (a private room of one), log interruptions in it, end it.
+"""/focus: start a solo Pomodoro (a private room of one), log interruptions in it, end it, check in.
 
 The running solo session is shown by the room page itself (rooms.room), so it gets the rooms'
 live timer and tracking's activity reports; focus/_room_extra.html adds the log's part there.
@@ -12,7 +12,7 @@ from ..errors import error_response
 from ..idempotency import HEADER as IDEMPOTENCY_HEADER, idempotent
 from ..models import utcnow
 from . import bp, services
-from .forms import ConfirmForm, StartFocusForm, fill_task_choices, task_id_of
+from .forms import CheckinForm, ConfirmForm, StartFocusForm, fill_task_choices, task_id_of
 from .times import BadTime, parse_iso
 from .viewhelpers import is_htmx, put_errors
 
@@ -25,11 +25,14 @@ def index():
     if room is not None and request.method == "GET":
         return redirect(url_for("rooms.room", code=room.code))
     form = StartFocusForm()
+    if request.method == "GET":
+        form.fill_cycle(services.preferences_of(current_user))
     fill_task_choices(form.task_id, services.task_choices(current_user))
     if form.validate_on_submit():
         try:
             room = services.start_solo(current_user, target_minutes=form.target_minutes.data,
-                                       task_id=task_id_of(form.task_id))
+                                       task_id=task_id_of(form.task_id), cycle=form.chosen_cycle(),
+                                       intention=form.intention.data)
         except services.Conflict as error:
             flash(error.message, "warning")  # /focus then shows the running session or links to it
             return redirect(url_for("focus.index"))
@@ -45,14 +48,18 @@ def index():
 def end_solo():
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    room = services.active_solo_room(current_user)
     try:
         record = services.end_solo(current_user)
     except services.Conflict as error:
         flash(error.message, "warning")
         return redirect(url_for("focus.index"))
-    flash("Session ended. Here it is in your history.", "success")
-    anchor = f"session-{record.id}" if record is not None and record.end_time is not None else None
-    return redirect(url_for("focus.history", _anchor=anchor))
+    if record is None or room is None:  # nothing was recorded: nothing to check in on
+        flash("Session ended before anything was recorded.", "info")
+        return redirect(url_for("focus.history"))
+    # The ended room shows the check-in and the way to the history.
+    flash("Session ended. It is in your history.", "success")
+    return redirect(url_for("rooms.room", code=room.code))
 
 
 @bp.post("/focus/interrupted")
@@ -91,6 +98,36 @@ def _started_at(session):
     return min(max(moment, session.start_time), utcnow())
 
 
+@bp.post("/focus/<code>/checkin")
+@login_required
+def checkin(code: str):
+    """One tap at the end of a solo cycle: done, partly or not (kept on each of its records)."""
+    form = CheckinForm()
+    if not form.validate_on_submit() and "csrf_token" in form.errors:
+        abort(400)
+    try:
+        code = services.finished_solo_room(current_user, code).code
+    except services.NotFound:
+        abort(404)
+    if form.errors:
+        return _checkin_answer(code, None, "Choose done, partly or not."), 422
+    try:
+        services.check_in(current_user, code, form.answer.data)
+    except services.LogError as error:
+        if not is_htmx():
+            flash(error.message, "warning")
+            return redirect(url_for("focus.history"))
+        return _checkin_answer(code, None, error.message)
+    if not is_htmx():
+        flash("Thanks: your check-in is in your history.", "success")
+        return redirect(url_for("focus.history"))
+    return _checkin_answer(code, form.answer.data)
+
+
+def _checkin_answer(code: str, answer: str | None, message: str | None = None):
+    return render_template("focus/_checkin.html", code=code, checkin=answer, message=message)
+
+
 def now_panel(message: str | None = None, warning: bool = False):
     running = services.running_session(current_user)
     return_to = url_for("rooms.room", code=running.room.code) if running and running.room else url_for("focus.index")
@@ -103,7 +140,9 @@ def _start_page(form):
     from .routes import history_rows
 
     running = services.running_session(current_user)
+    from ..rules.solo import rhythm
     return render_template("focus/index.html", form=form, running=running,
+                           cycle_words=rhythm(services.preferences_of(current_user)),
                            recent=[] if running else history_rows(services.list_sessions(current_user, limit=1)),
                            figures=services.figures(running) if running else None,
                            open=services.open_interruption(running) if running else None)

@@ -107,6 +107,14 @@ def session_aggregates(user_id: int, start: datetime, end: datetime) -> dict:
     }
 
 
+def checkin_answers(user_id: int, start: datetime, end: datetime) -> list[str]:
+    """One check-in answer per solo cycle started in the range (a cycle's records share it)."""
+    return list(db.session.execute(
+        select(func.min(FocusSession.checkin))
+        .where(*_sessions_in(user_id, start, end), FocusSession.checkin.is_not(None))
+        .group_by(FocusSession.room_id)).scalars())
+
+
 def first_session_start(user_id: int) -> datetime | None:
     """When the user's first session began: MIN over the index, one lookup."""
     return db.session.execute(

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from ..accounts.timezones import zone_of
 from ..models import User, utcnow
 from ..rules import analytics
+from ..rules.solo import CheckinBreakdown, checkin_breakdown
 from . import queries, streaks
 from .ranges import InsightRange, local_today
 
@@ -48,6 +49,7 @@ class Insights:
     focus_days: set[date]
     streaks: dict
     highlights: dict = field(default_factory=dict)
+    checkins: CheckinBreakdown = field(default_factory=CheckinBreakdown)
 
     @property
     def is_empty(self) -> bool:
@@ -82,6 +84,7 @@ def build_insights(user: User, insight_range: InsightRange, now: datetime | None
                  "focus_days": len(days)},
     )
     insights.highlights = highlights(hours, types, peak, weekly)
+    insights.checkins = checkin_breakdown(queries.checkin_answers(user.id, insight_range.start, insight_range.end))
     return insights
 
 

@@ -12,6 +12,8 @@ from .types import UTCDateTime, utcnow
 SESSION_SOURCES = ("room", "solo", "manual")
 SESSION_STATUSES = ("running", "completed", "ended_early", "abandoned", "failed")  # rules/session_status.py
 INTERRUPTION_TYPES = ("family", "phone", "noise", "self", "urgent_task", "unknown")
+CHECKINS = ("done", "partly", "not")  # a solo session's one-tap check-in: did the intention happen?
+MAX_INTENTION_LENGTH = 120
 
 
 class Task(db.Model):
@@ -56,6 +58,9 @@ class FocusSession(db.Model):
     target_seconds: Mapped[int | None] = mapped_column(Integer)
     round: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    # A one-line intention set when starting ("Draft section 2") and the check-in at the end.
+    intention: Mapped[str] = mapped_column(String(MAX_INTENTION_LENGTH), default="", server_default="")
+    checkin: Mapped[str | None] = mapped_column(String(8))
     focus_score: Mapped[int | None] = mapped_column(Integer)
 
     # Accounting (epoch milliseconds; see rules/accounting.py).

@@ -81,6 +81,8 @@ class Participant(db.Model):
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_paused: Mapped[bool] = mapped_column(Boolean, default=False)  # personal pause
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
+    # What this person means to do here (a solo session's intention); copied onto each record.
+    intention: Mapped[str] = mapped_column(String(120), default="", server_default="")
     # The focus-session record of the running work phase, if any.
     current_session_id: Mapped[int | None] = mapped_column(
         ForeignKey("focus_sessions.id", ondelete="SET NULL"))

@@ -16,12 +16,13 @@ from sqlalchemy import delete, func, select, update
 from ..extensions import db
 from ..rooms import presence
 from ..models import (ApiToken, CommentLike, FocusSession, IdempotencyKey, Interruption, LoginSession, Participant,
-                      PasswordReset, PostLike, Room, Task, User)
+                      PasswordReset, PostLike, Room, SoloPreferences, Task, User)
 
 DELETED_NAME = "[deleted account]"
 # Tables whose rows pointing at a user are removed or cleared above; any other reference keeps the row.
 _HANDLED = {"interruptions", "focus_sessions", "tasks", "api_tokens", "login_sessions", "password_resets",
-            "participants", "rooms", "forum_post_likes", "forum_comment_likes", "idempotency_keys"}
+            "participants", "rooms", "forum_post_likes", "forum_comment_likes", "solo_preferences",
+            "idempotency_keys"}
 
 
 @dataclass
@@ -55,6 +56,7 @@ def delete_account(user: User, now: datetime) -> Deletion:
         delete(Participant).where(Participant.room_id.in_(solo_rooms)),
         delete(Room).where(Room.id.in_(solo_rooms)),
         delete(Task).where(Task.user_id == user.id),
+        delete(SoloPreferences).where(SoloPreferences.user_id == user.id),
         delete(ApiToken).where(ApiToken.user_id == user.id),
         delete(LoginSession).where(LoginSession.user_id == user.id),
         delete(PasswordReset).where(PasswordReset.user_id == user.id),

@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..focus.serialize import interruption_json, session_json
 from ..focus.times import iso
-from ..models import ApiToken, FocusSession, Interruption, LoginSession, Participant, Room, Task, User
+from ..models import (SOLO_DEFAULTS, ApiToken, FocusSession, Interruption, LoginSession, Participant, Room,
+                      SoloPreferences, Task, User)
 
 FORMAT_VERSION = 1
 
@@ -26,7 +27,7 @@ def account_data(user: User, now: datetime) -> dict:
         "profile": {"id": user.id, "username": user.username, "email": user.email,
                     "display_name": user.display_name, "bio": user.bio or "", "timezone": user.timezone,
                     "is_guest": user.is_guest, "created_at": iso(user.created_at)},
-        "sessions": [session_json(s, now) for s in _rows(
+        "sessions": [{**session_json(s, now), "intention": s.intention or "", "checkin": s.checkin} for s in _rows(
             select(FocusSession).options(selectinload(FocusSession.room))
             .where(FocusSession.user_id == user.id).order_by(FocusSession.start_time, FocusSession.id))],
         "interruptions": [interruption_json(i) for i in _rows(
@@ -45,6 +46,7 @@ def account_data(user: User, now: datetime) -> dict:
         "rooms_joined": [_room_json(p, user) for p in _rows(
             select(Participant).options(selectinload(Participant.room))
             .where(Participant.user_id == user.id).order_by(Participant.joined_at, Participant.id))],
+        "solo_preferences": _solo_preferences(user),
         "rooms_hosted": [{"code": r.code, "name": r.name, "created_at": iso(r.created_at),
                           "archived_at": iso(r.archived_at)}
                          for r in _rows(select(Room).where(Room.host_id == user.id, Room.is_solo.is_(False))
@@ -57,6 +59,13 @@ def _room_json(participant: Participant, user: User) -> dict:
     return {"code": room.code, "name": room.name, "solo": room.is_solo, "joined_at": iso(participant.joined_at),
             "left_at": iso(participant.left_at), "hosting": room.host_id == user.id,
             "archived_at": iso(room.archived_at)}
+
+
+def _solo_preferences(user: User) -> dict | None:
+    row = db.session.get(SoloPreferences, user.id)
+    if row is None:
+        return None
+    return {name: getattr(row, name) for name in SOLO_DEFAULTS}
 
 
 def _rows(query) -> list:

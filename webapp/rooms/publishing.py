@@ -15,6 +15,7 @@ from flask import current_app, has_request_context
 from .. import realtime
 from ..models import Participant, Room
 from ..realtime import outbox
+from ..rules import solo as solo_rules
 from ..rules.timer import COMPLETED, IDLE, PAUSED, WORK
 from ..templating import format_duration
 from . import people, views
@@ -96,6 +97,11 @@ def full_state_html(room: Room, viewer: Participant | None, now: datetime) -> st
 def announcement(room: Room) -> str:
     """What screen readers hear after a phase change (never every second)."""
     phase = views.PHASE_LABELS.get(room.phase, room.phase)
+    if room.is_solo:
+        words = solo_rules.phase_words(room.status, room.phase, room.round, room.rounds)
+        if room.status in (IDLE, PAUSED, COMPLETED):
+            return f"{words}. {solo_rules.headline(room.status, room.phase, room.round, room.rounds)}"
+        return f"{words}, {format_duration(room.remaining_seconds)}."
     if room.status == COMPLETED:
         return "Session complete."
     if room.status == PAUSED:

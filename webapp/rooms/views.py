@@ -8,9 +8,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from ..models import Participant, Room, to_epoch_ms
+from ..rules import solo as solo_rules
 from ..rules.timer import COMPLETED, IDLE, LONG_BREAK, PAUSED, RUNNING, SHORT_BREAK, WORK
 from . import timer_service
 
@@ -43,6 +44,11 @@ class TimerView:
     ends_at_ms: int | None
     server_now_ms: int
     version: int
+    # A solo room (/focus) speaks of focuses, not rounds, and has no host to wait for.
+    solo: bool = False
+    # The whole rhythm, for pages that run the countdown themselves (offline, see _timer.html).
+    lengths: dict = field(default_factory=dict)
+    ends_at: datetime | None = None  # the running phase's deadline
 
     @property
     def display_seconds(self) -> int:
@@ -54,8 +60,17 @@ class TimerView:
         return f"{self.round} of {self.rounds}" if self.rounds else f"{self.round}"
 
     @property
+    def ends_at_iso(self) -> str:
+        """The running phase's deadline as ISO 8601 UTC ('' unless running)."""
+        if self.ends_at is None or self.status != RUNNING:
+            return ""
+        return self.ends_at.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+    @property
     def headline(self) -> str:
         """The one line that says what is going on, in words."""
+        if self.solo:
+            return solo_rules.headline(self.status, self.phase, self.round, self.rounds)
         if self.status == COMPLETED:
             return "Session complete. Well done!"
         if self.status == PAUSED:
@@ -84,9 +99,15 @@ class ParticipantView:
 
 def timer_view(room: Room, now: datetime) -> TimerView:
     cfg = timer_service.config_of(room)
+    solo = bool(getattr(room, "is_solo", False))
+    label = (solo_rules.phase_words(room.status, room.phase, room.round, room.rounds) if solo
+             else PHASE_LABELS.get(room.phase, room.phase))
     return TimerView(
         code=room.code, status=room.status, phase=room.phase,
-        phase_label=PHASE_LABELS.get(room.phase, room.phase), round=room.round, rounds=room.rounds,
+        phase_label=label, round=room.round, rounds=room.rounds, solo=solo, ends_at=room.phase_ends_at,
+        lengths={"work": cfg.work_seconds, "short_break": cfg.short_break_seconds,
+                 "long_break": cfg.long_break_seconds, "long_break_every": cfg.long_break_every,
+                 "auto_start_breaks": cfg.auto_start_breaks, "auto_start_work": cfg.auto_start_work},
         remaining_seconds=timer_service.remaining_seconds(room, now),
         phase_seconds=cfg.phase_seconds(room.phase), progress=timer_service.progress(room, now),
         ends_at_ms=to_epoch_ms(room.phase_ends_at) if room.status == RUNNING else None,

@@ -5,7 +5,7 @@ with you is present now: a private room's code is only ever given by its host, n
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from ..insights.ranges import local_midnight, local_today
 from ..insights.streaks import current_streak
 from ..models import FocusSession, Participant, Room, Task, User
 from ..rules import daily
+from ..rules import solo as solo_rules
 
 LIVE = ("running", "paused")
 # A lobby (nobody has pressed Start yet) still counts as "your room" this long after its last activity.
@@ -45,6 +46,7 @@ class Today:
     tasks: list[Task]
     friends_rooms: list[FriendsRoom]
     recent: list[FocusSession]
+    solo_rhythm: str = ""  # the remembered solo Pomodoro in words, under the one-click start
 
     @property
     def is_new(self) -> bool:
@@ -58,19 +60,25 @@ def build(user: User, now: datetime) -> Today:
     spans = queries.session_spans(user.id, local_midnight(today - timedelta(days=1), zone),
                                   local_midnight(today + timedelta(days=1), zone))
     worked = daily.worked_on(today, spans, zone, now)
+    usual = usual_solo_minutes(user)
     return Today(
         goal=daily.goal_progress(worked, user.daily_goal_minutes),
         streak=current_streak(user.id, zone, today),
-        usual_minutes=usual_solo_minutes(user),
+        usual_minutes=usual,
         solo_room=focus.active_solo_room(user),
         my_rooms=my_rooms(user, now),
         tasks=[task for task in focus.task_choices(user) if not task.done][:OPEN_TASKS],
         friends_rooms=friends_rooms(user),
         recent=focus.list_sessions(user, limit=RECENT_SESSIONS),
+        solo_rhythm=solo_rules.rhythm(replace(focus.preferences_of(user), work_minutes=usual)),
     )
 
 
 def usual_solo_minutes(user: User) -> int:
+    """The focus length of Today's one-click start: the person's remembered solo rhythm once they
+    have one (the rest of it, breaks and rounds, comes with it), else what they usually picked."""
+    if focus.has_preferences(user):
+        return focus.preferences_of(user).work_minutes
     targets = db.session.execute(
         select(FocusSession.target_seconds)
         .where(FocusSession.user_id == user.id, FocusSession.source == "solo")

@@ -40,9 +40,10 @@ def end_running_elsewhere(room: Room, user_ids: list[int], at: datetime) -> None
 
 
 def _live_solo_rooms(room: Room, user_ids: list[int]) -> list[Room]:
+    """Their solo cycles still on: a phase running or paused, or waiting between two."""
     return list(db.session.execute(
         select(Room).where(Room.is_solo.is_(True), Room.host_id.in_(user_ids), Room.id != room.id,
-                           Room.archived_at.is_(None), Room.status.in_(("running", "paused")))
+                           Room.archived_at.is_(None), focus_log.solo_room_is_live())
         .order_by(Room.id)).scalars())
 
 

@@ -155,6 +155,7 @@ def open_for(room: Room, participant: Participant, at: datetime, *, elsewhere_en
     left = phase_left_ms(room, at)
     record = FocusSession(
         user_id=participant.user_id, room_id=room.id, task_id=participant.task_id,
+        intention=participant.intention or "",
         source="solo" if room.is_solo else "room", status="running", start_time=at,
         target_seconds=target_seconds, round=room.round,
         available_ms=target_seconds * 1000 if left is None else left)

@@ -11,9 +11,11 @@ from .interruptions import (TYPE_LABELS, delete_interruption, end_interruption, 
                             session_interruptions, update_interruption)
 from .limits import DEFAULT_TARGET_MINUTES, HISTORY_PAGE_SIZE, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
 from .sessions import (UNSET, create_manual, delete_session, end_session, ensure_none_running, finish,
-                       list_sessions, owned_session, running_session, start_session, update_session)
-from .solo import (active_solo_room, close_open_interruptions, end_solo, live_session_now, solo_record, solo_task,
-                   start_solo)
+                       list_sessions, owned_session, running_session, solo_room_is_live, start_session,
+                       update_session)
+from .solo import (active_solo_room, check_in, check_intention, close_open_interruptions, end_solo,
+                   finished_solo_room, has_preferences, live_session_now, preferences_of, room_checkin, solo_host,
+                   solo_record, solo_task, start_solo)
 from .tallies import figures, is_tracked, settle_untracked
 from .tasks import (TaskProgress, create_task, delete_task, task_choices, tasks_with_progress, toggle_done,
                     update_task)
@@ -24,12 +26,13 @@ __all__ = [
     "Conflict", "Invalid", "LogError", "NotFound", "Problems",
     "DEFAULT_TARGET_MINUTES", "HISTORY_PAGE_SIZE", "MAX_TARGET_MINUTES", "MIN_TARGET_MINUTES", "TYPE_LABELS",
     "UNSET", "create_manual", "delete_session", "end_session", "ensure_none_running", "finish",
-    "list_sessions", "owned_session", "running_session", "start_session", "update_session",
+    "list_sessions", "owned_session", "running_session", "solo_room_is_live", "start_session", "update_session",
     "figures", "is_tracked", "settle_untracked",
     "delete_interruption", "end_interruption", "log_interruption", "open_interruption", "owned_interruption",
     "pending_detected", "record_detected", "session_interruptions", "update_interruption",
     "active_solo_room", "close_open_interruptions", "end_solo", "live_session_now",
-    "solo_record", "solo_task", "start_solo",
+    "solo_record", "solo_task", "start_solo", "check_in", "check_intention", "finished_solo_room",
+    "has_preferences", "preferences_of", "room_checkin", "solo_host",
     "TaskProgress", "create_task", "delete_task", "owned_task_or_404", "task_choices", "tasks_with_progress",
     "toggle_done", "update_task",
     "active_tokens", "create_token", "revoke_token",

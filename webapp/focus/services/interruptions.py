@@ -60,6 +60,9 @@ def log_interruption(user: User, session_id: int, *, type: str | None, descripti
     session.interruptions.append(interruption)
     settle_untracked(session)
     db.session.commit()
+    if live:
+        from .solo import hold_for_interruption  # a solo countdown waits until "I'm back"
+        hold_for_interruption(user, session, now)
     return interruption
 
 
@@ -75,6 +78,9 @@ def end_interruption(user: User, interruption_id: int, *, now: datetime | None =
     interruption.duration = whole_seconds(interruption.start_time, interruption.end_time)
     settle_untracked(session)
     db.session.commit()
+    if session.end_time is None:
+        from .solo import release_after_interruption  # the solo countdown it held goes on
+        release_after_interruption(user, session, now)
     return interruption
 
 

@@ -79,6 +79,13 @@ def owned_task(user: User, task_id, problems: Problems, field: str = "task_id") 
 
 # --- starting and ending --------------------------------------------------------------------
 
+def solo_room_is_live():
+    """SQL: a solo room whose cycle is on: a phase running or paused, or waiting between phases
+    (a break or the next focus that does not start on its own). Not yet started or over: not live."""
+    return or_(Room.status.in_(("running", "paused")),
+               and_(Room.status == "idle", Room.started_at.is_not(None)))
+
+
 def ensure_none_running(user: User) -> None:
     """Conflict naming the running session, if there is one. Locks the person's row on PostgreSQL
     so two simultaneous starts cannot both pass.
@@ -93,7 +100,7 @@ def ensure_none_running(user: User) -> None:
                        "another.", session_id=running.id)
     solo_timer = db.session.execute(
         select(Room.id).where(Room.is_solo.is_(True), Room.host_id == user.id, Room.archived_at.is_(None),
-                              Room.status.in_(("running", "paused"))).limit(1)).scalar_one_or_none()
+                              solo_room_is_live()).limit(1)).scalar_one_or_none()
     if solo_timer is not None:
         raise Conflict("You already have a running solo session; end it before starting another.")
 
