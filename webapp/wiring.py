@@ -16,7 +16,7 @@ from . import events, lifecycle, realtime
 
 # Feature packages: each `init_app(app)` registers its blueprint, views and page helpers.
 FEATURES = ["rooms", "tracking", "focus", "insights", "today", "forum", "privacy", "live", "messages",
-            "achievements", "protocol"]
+            "achievements", "protocol", "pwa"]
 # JSON API v1 modules under webapp/api/, registered on the API blueprint in this order.
 API_MODULES = ["rooms", "room_actions", "sessions", "interruptions", "tokens", "stats", "me", "forum", "messages",
                "achievements"]

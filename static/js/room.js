@@ -20,6 +20,7 @@
   var roomName = root.getAttribute("data-room-name") || "Focusroom";
   var me = root.getAttribute("data-me");
   var socket = null;
+  var socketOpen = false;  // whether the room socket is open now (wsOpen / wsClose)
   var offsets = [];            // recent (server - client) clock samples, ms
   var lastShown = null;        // "mm:ss" last written, to touch the DOM only on change
   var lastKey = null;          // status|phase|round last seen, to notice phase changes
@@ -94,6 +95,42 @@
 
   function frame() { draw(); window.requestAnimationFrame(frame); }
 
+  // ---------------------------------------------------------------- the deadline, kept offline
+  // The timer's last known state (its deadline, not a counter) and the clock offset are kept in
+  // IndexedDB (window.focusroomOffline, static/js/outbox.js). A solo room page reloaded without
+  // a network is the service worker's older copy: the kept state, when newer, replaces its timer.
+  var TIMER_ATTRS = ["data-status", "data-phase", "data-phase-label", "data-round", "data-version",
+                     "data-ends-at-ms", "data-remaining-ms", "data-phase-ms", "data-headline"];
+  var savedKey = null;
+  var restored = false;  // nothing is saved before the kept state was read (it may be newer)
+
+  function saveTimer() {
+    var timerEl = byId("timer");
+    if (!window.focusroomOffline || !timerEl || !restored) return;
+    var key = timerEl.getAttribute("data-version") + "|" + timerEl.getAttribute("data-ends-at-ms");
+    if (key === savedKey) return;
+    savedKey = key;
+    var state = { code: code, offset: offsets.length ? Math.max.apply(null, offsets) : 0, attrs: {} };
+    TIMER_ATTRS.forEach(function (name) { state.attrs[name] = timerEl.getAttribute(name); });
+    window.focusroomOffline.saveTimer(state);
+  }
+
+  function restoreTimer() {
+    if (!window.focusroomOffline) return;
+    window.focusroomOffline.loadTimer(code).then(function (state) {
+      restored = true;
+      var timerEl = byId("timer");
+      if (state && timerEl && Number(state.attrs["data-version"]) >= Number(timerEl.getAttribute("data-version"))) {
+        TIMER_ATTRS.forEach(function (name) {
+          if (state.attrs[name] !== null) timerEl.setAttribute(name, state.attrs[name]);
+        });
+        // A kept copy's own server time is as old as the copy: only the kept offset is right.
+        offsets = [state.offset];
+      }
+      updated();
+    });
+  }
+
   // ---------------------------------------------------------------- phase changes
   var syncAskedFor = null;
 
@@ -112,6 +149,7 @@
     lastKey = key;
     lastShown = null;
     draw();
+    saveTimer();
     if (previous === null || previous === key) return;
     var before = previous.split("|"), after = key.split("|");
     var phaseChanged = before[1] !== after[1] || before[2] !== after[2];
@@ -194,6 +232,7 @@
 
   document.addEventListener("htmx:wsOpen", function (event) {
     socket = event.detail.socketWrapper;
+    socketOpen = true;
     setConnection("open", "Live");
     document.dispatchEvent(new CustomEvent("focusroom:socket-open", { detail: { code: code } }));
   });
@@ -201,9 +240,22 @@
   document.addEventListener("htmx:wsClose", function (event) {
     var closeCode = event.detail && event.detail.event ? event.detail.event.code : 0;
     var retrying = [1006, 1011, 1012, 1013].indexOf(closeCode) >= 0;
-    setConnection(retrying ? "reconnecting" : "closed",
-                  retrying ? "Reconnecting… the timer keeps running." : "Disconnected. Reload the page to reconnect.");
+    socketOpen = false;
+    if (navigator.onLine === false) showOffline();
+    else setConnection(retrying ? "reconnecting" : "closed",
+                       retrying ? "Reconnecting… the timer keeps running." : "Disconnected. Reload the page to reconnect.");
     document.dispatchEvent(new CustomEvent("focusroom:socket-closed", { detail: { code: code, closeCode: closeCode } }));
+  });
+
+  // Rooms need the network: say so while the device is offline; the socket reconnects by itself
+  // (the ws extension retries with backoff) and the text follows when it is open again.
+  function showOffline() {
+    setConnection("offline", "You are offline. The room reconnects by itself when you are back; the timer keeps running.");
+  }
+  window.addEventListener("offline", showOffline);
+  window.addEventListener("online", function () {
+    if (socketOpen) setConnection("open", "Live");  // the socket outlived the outage
+    else setConnection("reconnecting", "Back online. Reconnecting…");
   });
 
   document.addEventListener("htmx:wsAfterMessage", function () { updated(); markMe(); });
@@ -301,6 +353,8 @@
     if (notify && "Notification" in window && Notification.permission === "default") notify.hidden = false;
     showMute();
     updated();
+    restoreTimer();
+    if (navigator.onLine === false) showOffline();
     markMe();
     window.requestAnimationFrame(frame);
     // Background tabs get no animation frames; the title still follows the deadline.

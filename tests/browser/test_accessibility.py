@@ -66,7 +66,7 @@ def world(live_server):
 
 def anonymous_pages(world) -> list[str]:
     return ["/", "/login", "/register", "/guest", "/rooms", "/rooms/join", f"/r/{world['room']}",
-            "/u/ada", "/nowhere"]
+            "/u/ada", "/nowhere", "/offline"]
 
 
 def signed_in_pages(world) -> list[str]:
@@ -78,7 +78,7 @@ def signed_in_pages(world) -> list[str]:
             "/settings", "/settings/tokens/revoke-all", "/u/ada", "/u/bo", "/nowhere", f"/r/{world['solo']}",
             "/messages", f"/messages/c/{world['conversation']}", "/messages/to/cy",
             f"/messages/m/{world['message']}/report", f"/messages/m/{world['reply']}/delete",
-            "/achievements", "/leaderboard", "/leaderboard?scope=global&period=day"]
+            "/achievements", "/leaderboard", "/leaderboard?scope=global&period=day", "/offline"]
 
 
 SETTLED = """async () => {

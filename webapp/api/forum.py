@@ -9,6 +9,7 @@ from flask import g, jsonify, request
 from ..forum import limits
 from ..forum.services import ForumError, comments, likes, posts, search
 from ..forum.services.pages import parse_cursor, parse_limit
+from ..idempotency import idempotent
 from ..models import utcnow
 from . import bp
 from .auth import ApiError, json_body, token_required, viewer
@@ -97,6 +98,7 @@ def _search_page(args, limit, category, author) -> dict:
 
 @bp.post("/forum/posts")
 @token_required
+@idempotent
 @limits.post_limit
 def forum_create_post():
     data = json_body()
@@ -166,6 +168,7 @@ def forum_comments(post_id: int):
 
 @bp.post("/forum/posts/<int:post_id>/comments")
 @token_required
+@idempotent
 @limits.comment_limit
 def forum_add_comment(post_id: int):
     data = json_body()

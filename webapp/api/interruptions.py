@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..focus import services
+from ..idempotency import idempotent
 from .payload import Payload
 from ..focus.serialize import interruption_json
 from ..models import Interruption
@@ -20,6 +21,7 @@ FIELDS = ("type", "description", "start_time", "end_time")
 
 @bp.post("/interruptions")
 @token_required
+@idempotent
 def create_interruption():
     body = Payload(json_body(), ("session_id",) + FIELDS)
     body.require("session_id", "type")

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from flask import g, jsonify, request
 
 from ..focus import services
+from ..idempotency import idempotent
 from .payload import Payload
 from ..focus.serialize import session_json
 from ..focus.times import BadTime, day_start, parse_day, parse_iso
@@ -23,6 +24,7 @@ def optional_body() -> dict:
 
 @bp.post("/sessions/start")
 @token_required
+@idempotent
 def start_session():
     body = Payload(optional_body(), ("target_minutes", "task_id"))
     target, task_id = body.integer("target_minutes"), body.integer("task_id")
@@ -39,6 +41,7 @@ def end_session(session_id: int):
 
 @bp.post("/sessions")
 @token_required
+@idempotent
 def create_session():
     body = Payload(json_body(), ("start_time", "end_time", "note", "task_id"))
     body.require("start_time", "end_time")

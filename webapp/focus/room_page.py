@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_login import current_user
 
+from ..pwa import keep_offline
 from . import services
 
 
@@ -19,6 +20,8 @@ def room_page_context() -> dict:
         return {}
     if rooms.participant_of(room, current_user) is None:
         return {}
+    if room.is_solo and room.host_id == current_user.id:
+        keep_offline()  # the solo timer survives a reload without a network (static/js/room.js)
     running = services.running_session(current_user)
     here = running if running is not None and running.room_id == room.id else None
     return {"focus_room": {

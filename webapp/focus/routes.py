@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..models import utcnow
+from ..idempotency import idempotent
 from . import bp, services
 from .forms import ConfirmForm, SessionEntryForm, fill_task_choices, task_id_of
 from .history import HistoryFilter, group_by_day, local_day, make_cursor, parse_cursor
@@ -46,6 +47,7 @@ def history():
 
 @bp.route("/history/new", methods=["GET", "POST"])
 @login_required
+@idempotent
 def new_entry():
     form = SessionEntryForm()
     fill_task_choices(form.task_id, services.task_choices(current_user))

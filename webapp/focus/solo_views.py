@@ -8,13 +8,18 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..errors import error_response
+from ..idempotency import HEADER as IDEMPOTENCY_HEADER, idempotent
+from ..models import utcnow
 from . import bp, services
 from .forms import CheckinForm, ConfirmForm, StartFocusForm, fill_task_choices, task_id_of
+from .times import BadTime, parse_iso
 from .viewhelpers import is_htmx, put_errors
 
 
 @bp.route("/focus", methods=["GET", "POST"])
 @login_required
+@idempotent
 def index():
     room = services.active_solo_room(current_user)
     if room is not None and request.method == "GET":
@@ -59,6 +64,7 @@ def end_solo():
 
 @bp.post("/focus/interrupted")
 @login_required
+@idempotent
 def interrupt_now():
     """One click on a room page (solo or shared): an interruption starts now in the running session."""
     if not ConfirmForm().validate_on_submit():
@@ -66,14 +72,30 @@ def interrupt_now():
     message = None
     try:
         session = services.live_session_now(current_user)
-        services.log_interruption(current_user, session.id, type=request.form.get("type"))
+        services.log_interruption(current_user, session.id, type=request.form.get("type"),
+                                  start_time=_started_at(session))
     except services.LogError as error:
         message = error.message
+    if message and request.headers.get(IDEMPOTENCY_HEADER):
+        return error_response(409, message)  # the offline outbox replaying: a plain refusal it can show
     if not is_htmx():
         if message:
             flash(message, "warning")
         return redirect(url_for("focus.index"))
     return now_panel(message, warning=True)
+
+
+def _started_at(session):
+    """When the offline outbox saw the click (`started_at`, ISO), kept within the session so far;
+    None (now) for an ordinary click."""
+    raw = request.form.get("started_at")
+    if not raw:
+        return None
+    try:
+        moment = parse_iso(raw)
+    except BadTime:
+        return None
+    return min(max(moment, session.start_time), utcnow())
 
 
 @bp.post("/focus/<code>/checkin")

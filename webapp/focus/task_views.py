@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..idempotency import idempotent
 from . import bp, services
 from .forms import ConfirmForm, TaskForm
 from .viewhelpers import is_htmx, put_errors
@@ -11,6 +12,7 @@ from .viewhelpers import is_htmx, put_errors
 
 @bp.route("/tasks", methods=["GET", "POST"])
 @login_required
+@idempotent
 def tasks():
     form = TaskForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -45,6 +47,7 @@ def edit_task(task_id: int):
 
 @bp.post("/tasks/<int:task_id>/done")
 @login_required
+@idempotent
 def toggle_task(task_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)

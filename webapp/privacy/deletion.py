@@ -15,13 +15,14 @@ from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from ..rooms import presence
-from ..models import (ApiToken, CommentLike, FocusSession, Interruption, LoginSession, Participant, PasswordReset,
-                      PostLike, Room, SoloPreferences, Task, User)
+from ..models import (ApiToken, CommentLike, FocusSession, IdempotencyKey, Interruption, LoginSession, Participant,
+                      PasswordReset, PostLike, Room, SoloPreferences, Task, User)
 
 DELETED_NAME = "[deleted account]"
 # Tables whose rows pointing at a user are removed or cleared above; any other reference keeps the row.
 _HANDLED = {"interruptions", "focus_sessions", "tasks", "api_tokens", "login_sessions", "password_resets",
-            "participants", "rooms", "forum_post_likes", "forum_comment_likes", "solo_preferences"}
+            "participants", "rooms", "forum_post_likes", "forum_comment_likes", "solo_preferences",
+            "idempotency_keys"}
 
 
 @dataclass
@@ -59,6 +60,7 @@ def delete_account(user: User, now: datetime) -> Deletion:
         delete(ApiToken).where(ApiToken.user_id == user.id),
         delete(LoginSession).where(LoginSession.user_id == user.id),
         delete(PasswordReset).where(PasswordReset.user_id == user.id),
+        delete(IdempotencyKey).where(IdempotencyKey.user_id == user.id),  # kept answers hold notes
         delete(PostLike).where(PostLike.user_id == user.id),  # likes are counted, never stored: counts drop
         delete(CommentLike).where(CommentLike.user_id == user.id),
         update(Room).where(Room.host_id == user.id).values(host_id=None),

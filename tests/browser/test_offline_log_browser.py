@@ -1,0 +1,112 @@
+"""The focus log on a train: offline, an interruption, a manual entry and a ticked task wait in the
+outbox (IndexedDB) and survive a reload; back online they reach the history exactly once, even when
+the same outbox is sent again; a refused entry stays, with the server's message, until discarded."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from tests.browser.test_focus_log_browser import shoot, sign_in
+from tests.browser.test_pwa_browser import keep_for_offline
+from webapp.extensions import db
+from webapp.focus import services
+from webapp.models import FocusSession, Interruption, Task, User
+
+pytestmark = pytest.mark.browser
+
+
+def counts(live_server, username):
+    with live_server.app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        sessions = db.session.scalar(select(func.count()).select_from(FocusSession).where(FocusSession.user_id == user.id))
+        interruptions = db.session.scalar(select(func.count()).select_from(Interruption)
+                                          .where(Interruption.user_id == user.id))
+        done = [task.done for task in db.session.scalars(select(Task).where(Task.user_id == user.id))]
+        return sessions, interruptions, done
+
+
+def add_entry(page, start, end):
+    page.get_by_label("Start").fill(start)
+    page.get_by_label("End").fill(end)
+    page.get_by_role("button", name="Add session").click()
+
+
+def test_offline_log_syncs_exactly_once(live_server, page, context):
+    sign_in(live_server, page, "otto")
+    with live_server.app.app_context():
+        otto = db.session.scalar(select(User).where(User.username == "otto"))
+        services.create_task(otto, title="Essay", estimated_pomodoros=1)
+    for path in ("/history/new", "/tasks"):  # visited once online: kept for offline use
+        keep_for_offline(page, live_server.url, path)
+    page.goto(live_server.url + "/focus")
+    page.get_by_role("button", name="Start focusing").click()
+    expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))
+    expect(page.locator(".connection")).to_have_attribute("data-state", "open")
+
+    context.set_offline(True)
+    page.locator("#live-now").get_by_role("button", name="Phone").click()
+    outbox = page.locator("#outbox")
+    expect(outbox.locator(".outbox-item")).to_have_count(1)
+    expect(outbox).to_contain_text("Interruption: Phone")
+    expect(outbox).to_contain_text("Waiting to sync")
+
+    page.goto(live_server.url + "/history/new")  # the kept copy, without a network
+    add_entry(page, "2024-05-01T09:00", "2024-05-01T09:45")
+    expect(outbox.locator(".outbox-item")).to_have_count(2)
+    add_entry(page, "2024-05-02T10:00", "2024-05-02T09:00")  # the server will refuse this one
+    expect(outbox.locator(".outbox-item")).to_have_count(3)
+    expect(outbox).to_contain_text("Manual entry: 2024-05-01 09:00 – 2024-05-01 09:45")
+    page.goto(live_server.url + "/tasks")
+    page.get_by_role("button", name="Mark done: Essay").click()
+    expect(outbox.locator(".outbox-item")).to_have_count(4)
+    page.reload()
+    expect(outbox.locator(".outbox-item.is-waiting")).to_have_count(4)
+    expect(outbox).to_contain_text("Task marked done: Essay")
+    shoot(page, "offline-outbox")
+    assert counts(live_server, "otto") == (1, 0, [False])  # only the solo session so far
+    sent = page.evaluate("window.focusroomOutbox.items()")
+
+    context.set_offline(False)  # `online`: the outbox replays in order
+    expect(outbox.locator(".outbox-item")).to_have_count(1)
+    refused = outbox.locator(".outbox-item.is-refused")
+    expect(refused).to_contain_text("Not accepted: The end must be after the start.")
+    shoot(page, "offline-refused")
+    assert counts(live_server, "otto") == (2, 1, [True])
+
+    # The same outbox sent again (say the answers were lost on the way): still exactly once.
+    page.evaluate("""items => Promise.all(items.map(i => window.focusroomOutbox.put(i)))
+                     .then(() => window.focusroomOutbox.replay())""", sent)
+    expect(outbox.locator(".outbox-item")).to_have_count(1)
+    assert counts(live_server, "otto") == (2, 1, [True])
+
+    refused.get_by_role("button", name="Discard").click()
+    expect(page.locator("#outbox")).to_have_count(0)
+    page.goto(live_server.url + "/history")
+    expect(page.locator("body")).to_contain_text("Phone")
+
+
+def test_the_solo_timer_runs_offline_and_survives_a_reload(live_server, page, context):
+    sign_in(live_server, page, "tara")
+    page.goto(live_server.url + "/focus")
+    page.get_by_role("button", name="Start focusing").click()
+    expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))
+    expect(page.locator(".connection")).to_have_attribute("data-state", "open")
+    room_path = page.url.removeprefix(live_server.url)
+    keep_for_offline(page, live_server.url, room_path)  # a person's own solo room is kept
+    expect(page.locator(".connection")).to_have_attribute("data-state", "open")
+    page.wait_for_function("() => document.querySelector('.countdown').textContent !== '25:00'")
+
+    def seconds_left():
+        minutes, seconds = page.locator(".countdown").inner_text().split(":")
+        return int(minutes) * 60 + int(seconds), page.evaluate("Date.now()")
+
+    context.set_offline(True)
+    before, at = seconds_left()
+    page.reload()
+    expect(page.locator(".room-timer")).to_have_attribute("data-status", "running")
+    page.wait_for_function("() => document.querySelector('.countdown').textContent !== ''")
+    after, later = seconds_left()
+    elapsed = (later - at) / 1000
+    assert before - elapsed - 2 <= after <= before - elapsed + 2, (before, after, elapsed)
+    expect(page.locator(".connection")).to_have_attribute("data-state", "offline")
