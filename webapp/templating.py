@@ -13,17 +13,17 @@ from .rules.session_status import STATUS_LABELS
 __all__ = ["format_duration", "format_clock", "local_time", "browser_summary", "init_app"]
 
 # (label, endpoint): shown only once the endpoint exists, so the bar lists real features.
-NAVIGATION = [
+NAVIGATION = [  # on a phone the row scrolls: what must stay in sight (Messages' badge) comes first
     ("Today", "today.page"),
     ("Focus", "focus.index"),
     ("Rooms", "rooms.directory"),
+    ("Messages", "messages.index"),
     ("History", "focus.history"),
     ("Insights", "insights.page"),
-    ("Leaderboard", "achievements.leaderboard"),
     ("Community", "community.index"),
-    ("Messages", "messages.index"),
+    ("Leaderboard", "achievements.leaderboard"),
 ]
-SIGNED_IN_ONLY = {"today.page", "achievements.leaderboard"}
+SIGNED_IN_ONLY = {"today.page", "achievements.leaderboard", "messages.index"}
 
 
 def format_clock(seconds: float | int | None) -> str:
