@@ -21,9 +21,8 @@ NAVIGATION = [  # on a phone the row scrolls: what must stay in sight (Messages'
     ("History", "focus.history"),
     ("Insights", "insights.page"),
     ("Community", "community.index"),
-    ("Leaderboard", "achievements.leaderboard"),
-]
-SIGNED_IN_ONLY = {"today.page", "achievements.leaderboard", "messages.index"}
+]  # the leaderboard and achievements are a click away on Today, Insights and profiles
+SIGNED_IN_ONLY = {"today.page", "messages.index"}
 
 
 def format_clock(seconds: float | int | None) -> str:
