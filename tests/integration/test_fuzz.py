@@ -69,6 +69,10 @@ class World:
         self.post = forum_posts.create_post(self.user, "study", "Fuzzing the forum", "A *body*.", utcnow())
         self.comment = forum_comments.add_comment(self.user, self.post.id, "A reply", utcnow())
         self.forum_report = forum_moderation.report(self.user, "post", self.post.id, "Just checking", utcnow())
+        # A conversation with someone, so the message routes reach their handlers too.
+        from webapp.messages import services as message_services
+        self.friend = factories.make_user("fuzzfriend")
+        self.message = message_services.send_to(self.friend, self.user, "hello fuzzer", utcnow())
         db.session.commit()
         with Mailbox() as mailbox, app.test_request_context():
             request_reset(self.user.email, utcnow())
@@ -82,7 +86,9 @@ class World:
                             "token_id": self.token.id, "slug": self.post.category.slug,
                             "category_id": self.post.category_id, "post_id": self.post.id,
                             "comment_id": self.comment.id, "report_id": self.forum_report.id, "kind": "post",
-                            "item_id": self.post.id, "token": reset_token}
+                            "item_id": self.post.id, "token": reset_token,
+                            "conversation_id": self.message.conversation_id, "message_id": self.message.id,
+                            "user_id": self.friend.id}
         common = {"note": "fine", "description": "door", "title": "A task", "name": "Fuzz room",
                   "display_name": "Fuzzy", "login": "fuzzer", "timezone": "Europe/Berlin"}
         self.form_values = {**common, "start_time": local[0], "end_time": local[1], "type": "phone",
