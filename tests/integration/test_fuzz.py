@@ -29,7 +29,6 @@ from webapp.forum.services import comments as forum_comments
 from webapp.forum.services import moderation as forum_moderation
 from webapp.forum.services import posts as forum_posts
 from webapp.jsonsafety import SafeRequest
-from webapp.messages import services as messages
 from webapp.models import utcnow
 
 RAISED = "100000 per minute"
@@ -70,9 +69,10 @@ class World:
         self.post = forum_posts.create_post(self.user, "study", "Fuzzing the forum", "A *body*.", utcnow())
         self.comment = forum_comments.add_comment(self.user, self.post.id, "A reply", utcnow())
         self.forum_report = forum_moderation.report(self.user, "post", self.post.id, "Just checking", utcnow())
-        # A conversation with a friend, so the messages' routes reach their handlers too.
+        # A conversation with someone, so the message routes reach their handlers too.
+        from webapp.messages import services as message_services
         self.friend = factories.make_user("fuzzfriend")
-        self.message = messages.send_to(self.friend, self.user, "Same time tomorrow?", utcnow())
+        self.message = message_services.send_to(self.friend, self.user, "hello fuzzer", utcnow())
         db.session.commit()
         with Mailbox() as mailbox, app.test_request_context():
             request_reset(self.user.email, utcnow())

@@ -28,32 +28,35 @@ def _not_blocked_by(user_id: int):
                            MessageBlock.blocked_id == ConversationMember.other_user_id)
 
 
-def _unread_join(user_id: int):
-    return and_(Message.conversation_id == ConversationMember.conversation_id,
-                Message.id > ConversationMember.last_read_message_id,
-                Message.sender_id != user_id, Message.deleted_at.is_(None))
+def _unread_in_conversation(user_id: int):
+    """Per member row: the other person's messages after its read pointer. A correlated count,
+    so each conversation is one range of the (conversation_id, id) index, on SQLite and on
+    PostgreSQL alike (a join let PostgreSQL's planner scan every message instead)."""
+    return (select(func.count(Message.id))
+            .where(Message.conversation_id == ConversationMember.conversation_id,
+                   Message.id > ConversationMember.last_read_message_id,
+                   Message.sender_id != user_id, Message.deleted_at.is_(None))
+            .correlate(ConversationMember).scalar_subquery())
 
 
 def unread_total(user_id: int) -> int:
-    """Unread messages over all of a person's conversations (people they blocked left out)."""
-    return db.session.execute(
-        select(func.count(Message.id)).select_from(ConversationMember)
-        .join(Message, _unread_join(user_id))
+    """Unread messages over all of a person's conversations (people they blocked left out).
+    Only conversations whose newest message is past the pointer are counted at all."""
+    return int(db.session.execute(  # PostgreSQL's sum() is a numeric: an int for JSON and templates
+        select(func.coalesce(func.sum(_unread_in_conversation(user_id)), 0))
         .where(ConversationMember.user_id == user_id,
                ConversationMember.last_message_id > ConversationMember.last_read_message_id,
-               _not_blocked_by(user_id))).scalar() or 0
+               _not_blocked_by(user_id))).scalar() or 0)
 
 
 def unread_by_conversation(user_id: int, conversation_ids: list[int]) -> dict[int, int]:
     if not conversation_ids:
         return {}
     rows = db.session.execute(
-        select(ConversationMember.conversation_id, func.count(Message.id)).select_from(ConversationMember)
-        .join(Message, _unread_join(user_id))
-        .where(ConversationMember.user_id == user_id, ConversationMember.conversation_id.in_(conversation_ids))
-        .group_by(ConversationMember.conversation_id))
+        select(ConversationMember.conversation_id, _unread_in_conversation(user_id))
+        .where(ConversationMember.user_id == user_id, ConversationMember.conversation_id.in_(conversation_ids)))
     counts = dict.fromkeys(conversation_ids, 0)
-    counts.update({conversation_id: count for conversation_id, count in rows})
+    counts.update({conversation_id: int(count or 0) for conversation_id, count in rows})
     return counts
 
 
@@ -90,7 +93,7 @@ def inbox(user_id: int, before: tuple[datetime, int] | None = None,
 
 
 def messages_page(member: ConversationMember, before_id: int | None = None, after_id: int | None = None,
-                  limit: int = CONVERSATION_PAGE_SIZE) -> tuple[list[Message], bool]:
+                  limit: int = CONVERSATION_PAGE_SIZE, until_id: int | None = None) -> tuple[list[Message], bool]:
     """Messages oldest to newest: the newest page, the page before `before_id`, or those after
     `after_id`; and whether older (or, after `after_id`, newer) ones remain. The other person's
     messages are left out once they are blocked."""
@@ -104,6 +107,8 @@ def messages_page(member: ConversationMember, before_id: int | None = None, afte
         return rows[:limit], len(rows) > limit
     if before_id is not None:
         query = query.where(Message.id < before_id)
+    if until_id is not None:  # the same newest page again, even if a message arrived since
+        query = query.where(Message.id <= until_id)
     rows = list(db.session.execute(query.order_by(Message.id.desc()).limit(limit + 1)).scalars())
     return list(reversed(rows[:limit])), len(rows) > limit
 

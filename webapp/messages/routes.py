@@ -50,6 +50,8 @@ def conversation(conversation_id: int):
     if messages and before is None:  # opening it reads it, up to the newest message shown
         services.mark_read(current_user, conversation_id, messages[-1].id, utcnow())
         member = conversations.membership(current_user.id, conversation_id)
+        # The commit expired them: one query again rather than one per message while rendering.
+        messages, more = reading.messages_page(member, until_id=messages[-1].id)
     return _conversation_page(member, messages, more)
 
 
