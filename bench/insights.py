@@ -30,7 +30,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from webapp import create_app  # noqa: E402
 from webapp.accounts.passwords import hash_password  # noqa: E402
-from webapp.api.auth import issue_token  # noqa: E402
+from webapp.accounts.tokens import issue_token  # noqa: E402
 from webapp.config import TestConfig  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.insights.sample import TYPE_WEIGHTS  # noqa: E402

@@ -8,6 +8,8 @@ takes from its cache costs nothing, exactly as on a phone:
   - repeat visit: the same profile opening the page again later (normal navigation, not reload).
 The room is running (host inside, timer started); its WebSocket frames are reported apart (they
 are the live timer, not page weight). Goals: first visit <= 60 KB, repeat visit <= 15 KB.
+Every request a visit makes counts, so the insights page's charts (a second GET, a compressed fragment
+that carries no secret: webapp/compression.py) are in its figures.
 Both ways of serving HTML are weighed: as shipped (uncompressed) and with
 COMPRESS_SAME_ORIGIN_HTML=1 (see webapp/compression.py). Prints one line per page, then one JSON
 line last: {"html_plain": {"room": {"first_kb":..., "repeat_kb":..., ...}, ..., "met": bool}, ...}
