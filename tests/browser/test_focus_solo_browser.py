@@ -93,22 +93,28 @@ def test_a_solo_pomodoro_from_intention_to_check_in(live_server, page, console_e
     expect(timer).to_have_attribute("data-status", "running")
     expect(page.locator(".countdown")).not_to_have_text(frozen)
 
-    # The focus ends at its deadline: the break starts on its own, with a chime.
-    page.get_by_role("button", name="Mute chime").click()
-    expect(page.get_by_role("button", name="Mute chime")).to_have_attribute("aria-pressed", "true")
-    page.get_by_role("button", name="Mute chime").click()  # sound back on (this click also unlocks audio)
-    expect(page.get_by_role("button", name="Mute chime")).to_have_attribute("aria-pressed", "false")
+    # Muted (the choice outlives a reload), the focus ends at its deadline: the break starts on its own, silently.
+    mute = page.get_by_role("button", name="Mute chime")
+    mute.click()  # this click also lets the page play sound
+    expect(mute).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    expect(page.locator(".connection")).to_have_attribute("data-state", "open")
+    expect(mute).to_have_attribute("aria-pressed", "true")
+    page.locator(".room-timer").click()  # a gesture on the new page, so it may play sound
     deadline_in(live_server, code, 2)
     expect(timer).to_have_attribute("data-phase", "short_break", timeout=8000)
     expect(timer).to_have_attribute("data-status", "running")
     expect(timer.locator(".timer-phase")).to_contain_text("Short break · next: focus 2 of 2")
-    assert page.evaluate("() => window.Focusroom.chimes") >= 1
+    assert not page.evaluate("() => window.Focusroom.chimes")
     shoot(page, "focus-solo-break")
 
-    # Skip the rest of the break: focus 2 runs.
+    # Sound back on; skipping the rest of the break starts focus 2, with a chime.
+    mute.click()
+    expect(mute).to_have_attribute("aria-pressed", "false")
     page.get_by_role("button", name="Skip the break").click()
     expect(timer).to_have_attribute("data-phase", "work")
     expect(timer.locator(".timer-phase")).to_contain_text("Focus 2 of 2")
+    page.wait_for_function("() => window.Focusroom.chimes === 1")  # the phase change's chime, once
 
     page.get_by_role("button", name="End session").click()
     expect(page).to_have_url(re.compile(f"/r/{code}$"))

@@ -100,6 +100,8 @@ def main() -> None:
                     context.close()
         browser.close()
     server.stop()
+    from webapp import lifecycle
+    lifecycle.shutdown(app)  # stop the ticker before the interpreter does
     print(f"screenshots in {out}/")
 
 

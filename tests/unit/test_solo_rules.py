@@ -82,6 +82,7 @@ def test_skipping_a_running_break_starts_the_next_focus_at_once():
     (IDLE, LONG_BREAK, 4, 8, "Long break · next: focus 5 of 8"),
     (IDLE, WORK, 3, None, "Focus 3"),
     (COMPLETED, WORK, 4, 4, "All 4 focuses done"),
+    (COMPLETED, WORK, 2, 2, "Both focuses done"),
     (COMPLETED, WORK, 1, 1, "Focus done"),
 ])
 def test_phase_words_count_focuses_not_rounds(status, phase, round_, rounds, words):

@@ -64,7 +64,9 @@ def phase_words(status: str, phase: str, round_: int, rounds: int | None) -> str
     'Long break · next: focus 5 of 8', and once over, 'All 4 focuses done'."""
     if status == COMPLETED:
         done = round_ if rounds is None else min(round_, rounds)
-        return f"All {done} focus{'es' if done != 1 else ''} done" if done > 1 else "Focus done"
+        if done <= 1:
+            return "Focus done"
+        return "Both focuses done" if done == 2 else f"All {done} focuses done"
     if phase == WORK:
         return focus_words(round_, rounds)
     name = {SHORT_BREAK: "Short break", LONG_BREAK: "Long break"}.get(phase, phase)
