@@ -82,7 +82,7 @@
   function serverMessage(html, status) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var parts = [];
-    doc.querySelectorAll(".field-error, .form-error, .flash-error, .live-message, .error-page p:not(.error-code)")
+    doc.querySelectorAll(".field-error, .form-error, .flash-error, .live-message, .error-page h1 + p")
       .forEach(function (element) {
         var text = element.textContent.trim();
         if (text && parts.indexOf(text) === -1) parts.push(text);

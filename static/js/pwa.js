@@ -39,13 +39,17 @@
   // Online and still here (the server is restarting, or the network came back a moment after
   // the browser said so): try again after 2, 4, 8... (at most 30) seconds.
   var RETRIES = "focusroom:offline-retries";
+  function standingIn() {  // the offline page, shown by the worker at another page's address
+    var own = document.body.getAttribute("data-reload-when-online");
+    return own !== null && window.location.pathname !== own;
+  }
   window.addEventListener("online", function () {
-    if (document.body.hasAttribute("data-reload-when-online")) window.location.reload();
+    if (standingIn()) window.location.reload();
   });
   function retryLater() {
     var tries = 0;
     try {
-      if (!document.body.hasAttribute("data-reload-when-online")) { sessionStorage.removeItem(RETRIES); return; }
+      if (!standingIn()) { sessionStorage.removeItem(RETRIES); return; }
       tries = Number(sessionStorage.getItem(RETRIES)) || 0;
       sessionStorage.setItem(RETRIES, String(tries + 1));
     } catch (e) { /* storage off: retry at the first pace */ }

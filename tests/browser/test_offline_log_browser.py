@@ -110,3 +110,28 @@ def test_the_solo_timer_runs_offline_and_survives_a_reload(live_server, page, co
     elapsed = (later - at) / 1000
     assert before - elapsed - 2 <= after <= before - elapsed + 2, (before, after, elapsed)
     expect(page.locator(".connection")).to_have_attribute("data-state", "offline")
+
+
+def test_an_offline_edit_that_lost_to_another_device_says_so(live_server, page, context):
+    from datetime import datetime, timezone
+    sign_in(live_server, page, "lena")
+    with live_server.app.app_context():
+        lena = db.session.scalar(select(User).where(User.username == "lena"))
+        entry = services.create_manual(lena, start_time=datetime(2024, 5, 1, 8, tzinfo=timezone.utc),
+                                       end_time=datetime(2024, 5, 1, 8, 25, tzinfo=timezone.utc), note="First")
+        entry_id = entry.id
+    keep_for_offline(page, live_server.url, f"/history/{entry_id}/edit")
+    context.set_offline(True)
+    page.get_by_label("Note").fill("Edited on the train")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#outbox .outbox-item.is-waiting")).to_have_count(1)
+    with live_server.app.app_context():  # meanwhile, the laptop saves its own edit
+        lena = db.session.scalar(select(User).where(User.username == "lena"))
+        services.update_session(lena, entry_id, note="Edited on the laptop")
+    context.set_offline(False)
+    refused = page.locator("#outbox .outbox-item.is-refused")
+    expect(refused.locator(".outbox-state")).to_have_text(re.compile(r"^Not accepted: Changed on another device at \d\d:\d\d, after this edit: "
+                                               r"the newer version was kept\.$"))
+    shoot(page, "offline-edit-lost")
+    with live_server.app.app_context():
+        assert db.session.get(FocusSession, entry_id).note == "Edited on the laptop"

@@ -1,6 +1,7 @@
 """Idempotency-Key on creates (webapp/idempotency.py): the offline outbox may send a create twice,
 and it must exist once. SQLite and PostgreSQL (TEST_DATABASE_URL)."""
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from webapp.extensions import db
 from webapp.focus import services
 from webapp.models import FocusSession, IdempotencyKey, Interruption, Room, Task
 
+UTC = timezone.utc
 ENTRY = {"start_time": "2024-05-01T08:00:00Z", "end_time": "2024-05-01T08:25:00Z", "note": "Draft"}
 
 
@@ -186,3 +188,35 @@ def test_deleting_the_account_removes_its_keys(api, alice):
     api("/api/v1/sessions", "k", ENTRY)
     delete_account(alice, utcnow())
     assert count(IdempotencyKey) == 0
+
+
+# ---------------------------------------------------------------- edits from two devices
+
+def edit(client, session_id, note, key, edited_at=None):
+    data = {"start_time": "2024-05-01T08:00", "end_time": "2024-05-01T08:25", "task_id": "0", "note": note}
+    if edited_at is not None:
+        data["edited_at"] = edited_at.isoformat()
+    return form_post(client, f"/history/{session_id}/edit", data, key, page="/tasks")
+
+
+def note_of(session_id):
+    db.session.expire_all()
+    return db.session.get(FocusSession, session_id).note
+
+
+def test_an_offline_edit_older_than_the_last_change_loses_and_says_so(client, signed_in):
+    from datetime import timedelta
+    from webapp.models import utcnow
+    entry = services.create_manual(signed_in, start_time=datetime(2024, 5, 1, 8, tzinfo=UTC),
+                                   end_time=datetime(2024, 5, 1, 8, 25, tzinfo=UTC), note="From the laptop")
+    lost = edit(client, entry.id, "From the phone, offline", "edit-1", edited_at=utcnow() - timedelta(hours=1))
+    assert lost.status_code == 409 and "Changed on another device" in lost.get_data(as_text=True)
+    assert note_of(entry.id) == "From the laptop"
+    edited_at = utcnow()
+    won = edit(client, entry.id, "From the phone, later", "edit-2", edited_at=edited_at)
+    assert won.status_code == 302 and note_of(entry.id) == "From the phone, later"
+    # The outbox sends it again (the answer was lost): its own write is not "another device".
+    again = edit(client, entry.id, "From the phone, later", "edit-2", edited_at=edited_at)
+    assert (again.status_code, again.headers["Location"]) == (302, won.headers["Location"])
+    assert edit(client, entry.id, "Typed online", "edit-3").status_code == 302  # no edited_at: it is the latest
+    assert note_of(entry.id) == "Typed online"

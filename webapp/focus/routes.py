@@ -7,12 +7,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..models import utcnow
-from ..idempotency import idempotent
+from ..errors import error_response
+from ..idempotency import HEADER as IDEMPOTENCY_HEADER, idempotent
+from ..templating import local_time
 from . import bp, services
 from .forms import ConfirmForm, SessionEntryForm, fill_task_choices, task_id_of
 from .history import HistoryFilter, group_by_day, local_day, make_cursor, parse_cursor
 from .times import day_end, day_start, utc_to_local
-from .viewhelpers import back, form_times, is_htmx, put_errors
+from .viewhelpers import back, client_moment, form_times, is_htmx, put_errors
 
 
 @bp.app_context_processor
@@ -69,11 +71,14 @@ def new_entry():
 
 @bp.route("/history/<int:session_id>/edit", methods=["GET", "POST"])
 @login_required
+@idempotent
 def edit_entry(session_id: int):
     session = _owned_or_404(session_id)
     times_editable = session.status != "running" and not services.is_tracked(session)
     form = _edit_form(session, times_editable)
     if form.validate_on_submit() and (changes := _entry_changes(form, times_editable)) is not None:
+        if (lost := _lost_to_a_later_edit(session)) is not None:
+            return lost
         try:
             services.update_session(current_user, session.id, **changes)
         except services.LogError as error:
@@ -119,6 +124,20 @@ def end_session(session_id: int):
     else:
         flash("Session ended. It is in your history.", "success")
     return back("focus.history", _anchor=f"session-{session_id}")
+
+
+def _lost_to_a_later_edit(session):
+    """Last write wins on `updated_at`: an edit made offline (`edited_at`, sent by the outbox)
+    before the entry's last change is not applied, and the device that made it is told."""
+    edited_at = client_moment("edited_at")
+    if edited_at is None or session.updated_at is None or edited_at >= session.updated_at:
+        return None
+    message = (f"Changed on another device at {local_time(session.updated_at, '%H:%M')}, after this edit: "
+               "the newer version was kept.")
+    if request.headers.get(IDEMPOTENCY_HEADER):
+        return error_response(409, message)  # the outbox shows it next to the edit, to discard
+    flash(message, "warning")
+    return redirect(url_for("focus.history", _anchor=f"session-{session.id}"))
 
 
 def _edit_form(session, times_editable: bool) -> SessionEntryForm:

@@ -13,8 +13,7 @@ from ..idempotency import HEADER as IDEMPOTENCY_HEADER, idempotent
 from ..models import utcnow
 from . import bp, services
 from .forms import CheckinForm, ConfirmForm, StartFocusForm, fill_task_choices, task_id_of
-from .times import BadTime, parse_iso
-from .viewhelpers import is_htmx, put_errors
+from .viewhelpers import client_moment, is_htmx, put_errors
 
 
 @bp.route("/focus", methods=["GET", "POST"])
@@ -86,16 +85,10 @@ def interrupt_now():
 
 
 def _started_at(session):
-    """When the offline outbox saw the click (`started_at`, ISO), kept within the session so far;
+    """When the offline outbox saw the click (`started_at`), kept within the session so far;
     None (now) for an ordinary click."""
-    raw = request.form.get("started_at")
-    if not raw:
-        return None
-    try:
-        moment = parse_iso(raw)
-    except BadTime:
-        return None
-    return min(max(moment, session.start_time), utcnow())
+    moment = client_moment("started_at")
+    return None if moment is None else min(max(moment, session.start_time), utcnow())
 
 
 @bp.post("/focus/<code>/checkin")

@@ -9,11 +9,23 @@ from ..models import utcnow
 from ..rules.review import prefill_inside
 from ..urlparams import is_local_path
 from .services import LogError
-from .times import BadTime, local_to_utc
+from .times import BadTime, local_to_utc, parse_iso
 
 
 def is_htmx() -> bool:
     return bool(request.headers.get("HX-Request"))
+
+
+def client_moment(name: str):
+    """A moment the offline outbox recorded (an ISO form field: when a click or an edit really
+    happened), or None when absent or unreadable."""
+    raw = request.form.get(name)
+    if not raw:
+        return None
+    try:
+        return parse_iso(raw)
+    except BadTime:
+        return None
 
 
 def safe_next(default: str) -> str:

@@ -11,7 +11,7 @@ bp = Blueprint("pwa", __name__)
 
 # Pages the worker keeps its last good copy of, for a reload without a network (signed-in pages
 # of the personal log). Other features add a page of theirs with `keep_offline()`.
-KEEP_ENDPOINTS = {"today.page", "focus.index", "focus.history", "focus.new_entry", "focus.tasks"}
+KEEP_ENDPOINTS = {"today.page", "focus.index", "focus.history", "focus.new_entry", "focus.edit_entry", "focus.tasks"}
 KEEP_HEADER = "Focusroom-Offline"
 
 
