@@ -230,7 +230,15 @@
     el.textContent = text;
   }
 
+  // Every signed-in page also holds the person's own channel (/live/me, base.html): only the
+  // room's socket element speaks for the room.
+  function fromRoomSocket(event) {
+    var el = byId("socket");
+    return !!(el && event.target && (event.target === el || el.contains(event.target)));
+  }
+
   document.addEventListener("htmx:wsOpen", function (event) {
+    if (!fromRoomSocket(event)) return;
     socket = event.detail.socketWrapper;
     socketOpen = true;
     setConnection("open", "Live");
@@ -238,6 +246,7 @@
   });
 
   document.addEventListener("htmx:wsClose", function (event) {
+    if (!fromRoomSocket(event)) return;
     var closeCode = event.detail && event.detail.event ? event.detail.event.code : 0;
     var retrying = [1006, 1011, 1012, 1013].indexOf(closeCode) >= 0;
     socketOpen = false;
@@ -285,7 +294,11 @@
       var el = byId("socket");
       if (!el || !window.htmx) return false;
       // Not open yet: try again when it opens, so early reports are not lost.
-      document.addEventListener("htmx:wsOpen", function () { socket.send(JSON.stringify(obj)); }, { once: true });
+      document.addEventListener("htmx:wsOpen", function onOpen(event) {
+        if (!fromRoomSocket(event)) return;
+        document.removeEventListener("htmx:wsOpen", onOpen);
+        socket.send(JSON.stringify(obj));
+      });
       return true;
     }
     socket.send(JSON.stringify(obj));

@@ -118,7 +118,7 @@ def test_finishing_a_short_work_phase_shows_the_first_session_toast_live(live_se
         factories.make_user("tess", timezone="Europe/Berlin", display_name="Tess")
     sign_in(live_server, page, "tess")
     page.goto(live_server.url + "/focus")
-    page.get_by_label("Minutes").fill("1")
+    page.get_by_label("Focus minutes").fill("1")
     page.get_by_role("button", name="Start focusing").click()
     expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))
     expect(page.locator(".connection")).to_have_attribute("data-state", "open")
