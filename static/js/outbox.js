@@ -30,7 +30,15 @@
       });
     });
   }
-  function allItems() { return withStore("readonly", function (s) { return s.index("order").getAll(); }); }
+  // Whose page this is: an outbox item belongs to the account that made it, and is sent and shown
+  // only under that account (a shared browser signed in as someone else never replays it).
+  function account() { return document.body.getAttribute("data-account") || ""; }
+  function everyItem() { return withStore("readonly", function (s) { return s.index("order").getAll(); }); }
+  function allItems() {
+    return everyItem().then(function (items) {
+      return items.filter(function (item) { return item.account === account(); });
+    });
+  }
   function putItem(item) { return withStore("readwrite", function (s) { return s.put(item); }); }
   function removeItem(id) { return withStore("readwrite", function (s) { return s.delete(id); }); }
 
@@ -60,14 +68,14 @@
     if (submitter && submitter.name) fields.push([submitter.name, submitter.value]);
     var timeField = form.getAttribute("data-outbox-time");  // when it happened, not when it syncs
     if (timeField) fields.push([timeField, new Date().toISOString()]);
-    var item = {id: uuid(), order: Date.now() * 1000 + (counter++ % 1000), url: form.action, fields: fields,
+    var item = {id: uuid(), account: account(), order: Date.now() * 1000 + (counter++ % 1000), url: form.action, fields: fields,
                 label: describe(form, submitter, fields), state: "waiting", message: "", saved: new Date().toISOString()};
     return putItem(item).then(render);
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute || !form.hasAttribute("data-outbox") || navigator.onLine !== false) return;
+    if (!form.hasAttribute || !form.hasAttribute("data-outbox") || navigator.onLine !== false || !account()) return;
     event.preventDefault();
     event.stopImmediatePropagation();  // htmx would try (and fail) to send it
     keep(form, event.submitter);
