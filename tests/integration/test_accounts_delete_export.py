@@ -160,3 +160,14 @@ def test_a_guest_can_download_but_not_delete(client, auth):
     data = client.get("/settings/export.json").get_json(force=True)
     assert data["profile"]["display_name"] == "Sam" and data["profile"]["is_guest"] is True
     assert client.get("/settings/delete").status_code == 404
+
+
+def test_the_export_holds_ones_conversations_both_sides(client, auth, make_user, grace_with_history):
+    from webapp.messages import services as messages
+    grace, ada = grace_with_history, make_user("ada")
+    messages.send_to(ada, grace, "Same time tomorrow?", utcnow())
+    messages.send_to(grace, ada, "Yes, 9:00.", utcnow())
+    auth.login("grace")
+    data = client.get("/settings/export.json").get_json(force=True)
+    assert [(c["with"], [(m["from_me"], m["body"]) for m in c["messages"]]) for c in data["conversations"]] == \
+        [("ada", [(False, "Same time tomorrow?"), (True, "Yes, 9:00.")])]

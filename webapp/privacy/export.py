@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..focus.serialize import interruption_json, session_json
 from ..focus.times import iso
-from ..models import (SOLO_DEFAULTS, AchievementUnlock, ApiToken, FocusSession, Follow, Interruption, LoginSession,
-                      Participant, Room, SoloPreferences, Task, User)
+from ..models import (SOLO_DEFAULTS, AchievementUnlock, ApiToken, ConversationMember, FocusSession, Follow,
+                      Interruption, LoginSession, Message, Participant, Room, SoloPreferences, Task, User)
 
 FORMAT_VERSION = 1
 
@@ -57,7 +57,25 @@ def account_data(user: User, now: datetime) -> dict:
                           "archived_at": iso(r.archived_at)}
                          for r in _rows(select(Room).where(Room.host_id == user.id, Room.is_solo.is_(False))
                                         .order_by(Room.id))],
+        "conversations": _conversations(user),
     }
+
+
+def _conversations(user: User) -> list[dict]:
+    """Each of the person's conversations, both sides, oldest message first (a deleted message is
+    kept as deleted, without its text, as both people see it)."""
+    found = []
+    for member in _rows(select(ConversationMember).where(ConversationMember.user_id == user.id)
+                        .order_by(ConversationMember.conversation_id)):
+        other = db.session.get(User, member.other_user_id)
+        found.append({
+            "with": (other.username or other.display_name) if other else None,
+            "messages": [{"from_me": m.sender_id == user.id, "sent_at": iso(m.created_at),
+                          "body": "" if m.deleted_at else m.body, "deleted": m.deleted_at is not None}
+                         for m in _rows(select(Message).where(Message.conversation_id == member.conversation_id)
+                                        .order_by(Message.id))],
+        })
+    return found
 
 
 def _room_json(participant: Participant, user: User) -> dict:
