@@ -85,8 +85,23 @@ def current() -> Departures:
 
 
 def leave(code: str, user_id: int, socket_id: int) -> None:
-    """A room socket closed: count it out soon, in a batch."""
-    current().add(Departure(code, user_id, socket_id))
+    """A room socket closed: count it out soon, in a batch, where one event loop serves every
+    socket (gevent, as under gunicorn). With real threads (the development and test servers)
+    each socket's own thread counts itself out at once, as it always did: no worker thread then
+    outlives a request into a test's teardown (one did, mid-query, as the engine was disposed)."""
+    departure = Departure(code, user_id, socket_id)
+    if _cooperative():
+        current().add(departure)
+    else:
+        count_out([departure])
+
+
+def _cooperative() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return monkey.is_module_patched("threading")
 
 
 def count_out(batch: list[Departure]) -> None:
