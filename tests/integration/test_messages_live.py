@@ -2,7 +2,8 @@
 import pytest
 
 from tests.conftest import build_app, csrf_token_from
-from tests.support.live_people import Person, nothing_arrives, receive, wait_for
+from tests.integration.test_rooms_socket import wait_for
+from tests.support.live_people import Person, nothing_arrives, receive
 from tests.support.servers import LiveServer
 from webapp import lifecycle
 from webapp.extensions import db

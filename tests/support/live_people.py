@@ -1,5 +1,4 @@
 """Signed-in people against a live server: a test client for pages, cookies for their sockets."""
-import re
 import time
 
 import websocket
@@ -37,19 +36,6 @@ def receive(ws, seconds=4.0) -> str:
     return ws.recv()
 
 
-def wait_for(ws, pattern, seconds=4.0) -> str:
-    """Read messages until one matches `pattern` (a regex); fail after `seconds`."""
-    deadline, seen = time.monotonic() + seconds, []
-    while time.monotonic() < deadline:
-        ws.settimeout(max(0.05, deadline - time.monotonic()))
-        try:
-            message = ws.recv()
-        except websocket.WebSocketTimeoutException:
-            break
-        seen.append(message)
-        if re.search(pattern, message):
-            return message
-    raise AssertionError(f"no message matched {pattern!r}; got {[m[:160] for m in seen]}")
 
 
 def nothing_arrives(ws, seconds=0.5) -> bool:

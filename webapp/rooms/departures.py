@@ -50,13 +50,6 @@ class Departures:
                 self._worker = threading.Thread(target=self._run, name="room-departures", daemon=True)
                 self._worker.start()
 
-    def wait_idle(self, seconds: float = 10.0) -> bool:
-        """Every queued departure is counted out (for tests and a graceful stop)."""
-        deadline = time.monotonic() + seconds
-        while self.pending.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return not self.pending.unfinished_tasks
-
     def _run(self) -> None:
         while True:
             batch = [self.pending.get()]

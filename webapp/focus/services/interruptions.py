@@ -153,13 +153,19 @@ def check_type(kind, problems: Problems) -> str:
 
 
 def check_description(text, problems: Problems) -> str:
+    return check_text(text, problems, "description", MAX_DESCRIPTION_LENGTH,
+                      f"Use at most {MAX_DESCRIPTION_LENGTH} characters.")
+
+
+def check_text(text, problems: Problems, field: str, limit: int, too_long: str) -> str:
+    """An optional line of text: cleaned (textrules), at most `limit` characters, else `too_long`."""
     text = "" if text is None else text
     if not isinstance(text, str):
-        problems.add("description", "The description must be text.")
+        problems.add(field, f"The {field} must be text.")
         return ""
     text = clean_text(text)
-    if len(text) > MAX_DESCRIPTION_LENGTH:
-        problems.add("description", f"Use at most {MAX_DESCRIPTION_LENGTH} characters.")
+    if len(text) > limit:
+        problems.add(field, too_long)
     return text
 
 

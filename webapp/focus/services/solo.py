@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from ...extensions import db
 from ...models import CHECKINS, MAX_INTENTION_LENGTH, FocusSession, Room, SoloPreferences, Task, User, utcnow
 from ...rules.solo import SoloCycle
-from ...textrules import clean_text
+from .interruptions import check_text
 from .errors import Conflict, NotFound, Problems
 from .sessions import check_target_minutes, ensure_none_running, owned_task, running_session, solo_room_is_live
 from .spans import whole_seconds
@@ -69,14 +69,8 @@ def solo_record(room: Room) -> FocusSession | None:
 
 
 def check_intention(text, problems: Problems) -> str:
-    text = "" if text is None else text
-    if not isinstance(text, str):
-        problems.add("intention", "The intention must be text.")
-        return ""
-    text = clean_text(text)
-    if len(text) > MAX_INTENTION_LENGTH:
-        problems.add("intention", f"Keep it to one line of at most {MAX_INTENTION_LENGTH} characters.")
-    return text
+    return check_text(text, problems, "intention", MAX_INTENTION_LENGTH,
+                      f"Keep it to one line of at most {MAX_INTENTION_LENGTH} characters.")
 
 
 def start_solo(user: User, *, target_minutes, task_id=None, cycle: SoloCycle | None = None,
