@@ -70,7 +70,10 @@ class Config:
     # A WebSocket message from a client above this many bytes closes the socket with 1009;
     # the pages only ever send small JSON objects.
     WS_MAX_MESSAGE_SIZE = int(os.environ.get("WS_MAX_MESSAGE_SIZE") or 64 * 1024)
-    SOCK_SERVER_OPTIONS = {"ping_interval": 25}  # max_message_size comes from WS_MAX_MESSAGE_SIZE
+    # Pings: one loop per process for the pages' sockets (realtime/keepalive.py); the API socket
+    # and Socket.IO ping on their own. max_message_size and thread_class are set at start-up.
+    WS_PING_INTERVAL = 25
+    SOCK_SERVER_OPTIONS: dict = {}
     # A web process not heard from for this long is taken for dead and its sockets counted out.
     PRESENCE_EXPIRY_SECONDS = float(os.environ.get("PRESENCE_EXPIRY_SECONDS", "5"))
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None  # unset: /metrics for loopback only

@@ -234,3 +234,50 @@ def test_server_shutdown_closes_sockets_with_1012(tmp_path):
         assert int.from_bytes(data[:2], "big") == 1012
     finally:
         live.stop()
+
+
+def _answering_pings_until(ws, pattern, seconds=4.0) -> str:
+    """wait_for, but frame by frame: websocket-client's recv() answers pings inside and, with a
+    ping every half second, would never reach its own timeout."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ws.settimeout(max(0.05, deadline - time.monotonic()))
+        try:
+            opcode, data = ws.recv_data(control_frame=True)
+        except websocket.WebSocketTimeoutException:
+            break
+        if opcode == websocket.ABNF.OPCODE_TEXT and re.search(pattern, data.decode()):
+            return data.decode()
+    raise AssertionError(f"no message matched {pattern!r}")
+
+
+def test_a_page_that_stops_answering_pings_is_closed_and_counted_out(tmp_path):
+    # Pings come from one loop per process (realtime/keepalive.py). A page that answers stays;
+    # one that went silent (a phone that lost the network without a word) misses two rounds
+    # and is closed with 1008, and the others see it counted out.
+    app = build_app("sqlite", tmp_path, WS_PING_INTERVAL=0.5, RUN_TICKER=True, LOGIN_RATE_LIMIT="1000 per minute")
+    live = LiveServer(app).start()
+    try:
+        host, guest = Person(live, "host"), Person(live, "guest")
+        code = host.create_room()
+        guest.join(code)
+        host_ws = host.connect(code)
+        host_ws.recv()
+        guest_ws = guest.connect(code)
+        guest_ws.recv()
+        _answering_pings_until(host_ws, r'class="count"[^>]*>2<')
+        # The guest reads nothing from now on, so it answers no ping; the host, reading (and so
+        # answering) all along, sees the guest counted out after two rounds.
+        _answering_pings_until(host_ws, rf'person-{guest.id}"[^>]*class="person status-(away|left)"', seconds=5)
+        guest_ws.settimeout(5)
+        opcode, data = guest_ws.recv_data(control_frame=True)
+        while opcode != websocket.ABNF.OPCODE_CLOSE:  # what was sent before the close
+            opcode, data = guest_ws.recv_data(control_frame=True)
+        assert int.from_bytes(data[:2], "big") == 1008
+        with pytest.raises(AssertionError):  # two more rounds later the host is still there
+            _answering_pings_until(host_ws, r"never sent", seconds=1.5)
+        assert host_ws.connected
+        host_ws.close()
+    finally:
+        live.stop()
+        lifecycle.shutdown(app)

@@ -46,7 +46,8 @@ def user_id_for(raw: str | None) -> int | None:
 @bp.route("", websocket=True, endpoint="socket")
 def live_socket():
     user_id = user_id_for(offered_token())
-    options = {**current_app.config.get("SOCK_SERVER_OPTIONS", {}), "subprotocols": [protocol.SUBPROTOCOL]}
+    options = {**current_app.config.get("SOCK_SERVER_OPTIONS", {}), "subprotocols": [protocol.SUBPROTOCOL],
+               "ping_interval": current_app.config.get("WS_PING_INTERVAL", 25)}
     ws = Server(request.environ, **options)
     try:
         if user_id is None:

@@ -11,8 +11,8 @@ PUBLISHes, and a listener in every process calls `_fan_out` for the local subscr
 """
 from __future__ import annotations
 
-import queue
 import threading
+from collections import deque
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -84,9 +84,12 @@ class Subscription:
         self.topics = frozenset(topics)
         self.maxsize = maxsize
         # Unbounded underneath: deliver() enforces the bound for published messages, and the
-        # socket layer bounds its own inbound items, which must never be dropped.
-        self._queue: queue.Queue = queue.Queue()
+        # socket layer bounds its own inbound items, which must never be dropped. A deque and
+        # one condition on the mailbox's own lock, not a queue.Queue (a mutex and three
+        # conditions): thousands of idle connections each hold one (bench/fanout.py, RSS).
+        self._items: deque = deque()
         self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
         self._latest: dict[str, str] = {}
         self._unfinished = 0
         self.writer = None
@@ -114,8 +117,7 @@ class Subscription:
                     and self.writer.write_now(message.frame)):
                 self.written_directly += 1
                 if self.writer.pending:  # the kernel took part of it: the handler sends the rest
-                    self._queue.put_nowait(FLUSH)
-                    self._unfinished += 1
+                    self._append(FLUSH)
                 return True
             if key is not None:
                 already_queued = key in self._latest
@@ -125,33 +127,30 @@ class Subscription:
                 message = _latest_marker(key)
             if isinstance(message, Close):
                 self.closing = message
-            elif self._queue.qsize() >= self.maxsize:
+            elif len(self._items) >= self.maxsize:
                 self._drop_backlog()
                 message = RESYNC
-            self._queue.put_nowait(message)
-            self._unfinished += 1
+            self._append(message)
             return message is not RESYNC
 
     def put(self, item) -> None:
         """For the connection's own producers (its socket reader); never dropped."""
         with self._lock:
-            self._queue.put_nowait(item)
-            self._unfinished += 1
+            self._append(item)
 
     def get(self, timeout: float | None = None):
         """The next item, or None after `timeout` seconds without one. Every item returned must
         be followed by done() once it is handled."""
-        try:
-            item = self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return None
-        if isinstance(item, _Latest):
-            with self._lock:
+        with self._lock:
+            if not self._items and not self._ready.wait_for(lambda: self._items, timeout):
+                return None
+            item = self._items.popleft()
+            if isinstance(item, _Latest):
                 latest = self._latest.pop(item.key, None)
                 if latest is None:  # superseded and handed out already: nothing left to handle
                     self._unfinished -= 1
                 return latest
-        return item
+            return item
 
     def done(self) -> None:
         """The item taken last is handled (sent): the connection may be idle again."""
@@ -159,15 +158,16 @@ class Subscription:
             self._unfinished -= 1
 
     def pending(self) -> int:
-        return self._queue.qsize()
+        return len(self._items)
 
-    def _drop_backlog(self) -> None:
-        kept = []
-        while True:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                break
+    def _append(self, item) -> None:  # with the lock held
+        self._items.append(item)
+        self._unfinished += 1
+        self._ready.notify()
+
+    def _drop_backlog(self) -> None:  # with the lock held
+        kept = deque()
+        for item in self._items:
             if isinstance(item, (str, _Latest)) or item is RESYNC:
                 self.dropped += isinstance(item, str)
                 self._unfinished -= 1
@@ -175,8 +175,7 @@ class Subscription:
                     self._latest.pop(item.key, None)
             else:
                 kept.append(item)  # the connection's own items, and FLUSH
-        for item in kept:
-            self._queue.put_nowait(item)
+        self._items = kept
 
 
 class Hub(ABC):

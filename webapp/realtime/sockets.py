@@ -1,9 +1,10 @@
 """Socket plumbing shared by every live page: Origin check and the per-connection loop.
 
 One connection = one handler thread (a greenlet under gevent) that alone sends on its socket,
-plus one reader thread that turns incoming frames into items of the same mailbox. Everything
-the connection does (send a published fragment, answer a client message, re-send its state,
-close) therefore happens in order, in the handler's request context.
+plus simple-websocket's own reader thread, which turns incoming frames into items of the same
+mailbox (through `Inbox`: no second reader of our own per socket). Everything the connection
+does (send a published fragment, answer a client message, re-send its state, close) therefore
+happens in order, in the handler's request context.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from wsproto.utilities import RemoteProtocolError
 
 from .. import jsonsafety
 from .frames import Published, SerialWrites
+from . import keepalive
 from .hub import FLUSH, RESYNC, Close, Hub, Subscription
 
 log = logging.getLogger(__name__)
@@ -115,12 +117,14 @@ def serve(ws, hub: Hub, subscription: Subscription, *,
     The wait needs no timeout: the reader always ends by queueing DISCONNECTED.
     """
     ws.sock = SerialWrites(ws.sock, lambda: ws.connected)
-    slots = threading.BoundedSemaphore(MAX_PENDING_CLIENT_MESSAGES)
-    reader = threading.Thread(target=_read_loop, args=(ws, subscription, slots), daemon=True)
+    slots = threading.Semaphore(MAX_PENDING_CLIENT_MESSAGES)
+    inbox = inbox_of(ws)
     try:
         ws.send(full_state())
-        reader.start()
+        inbox.forward(lambda raw: _client_message(raw, subscription, slots),
+                      lambda: subscription.put(DISCONNECTED))
         subscription.attach(ws.sock)
+        keepalive.watch(ws, subscription)
         while True:
             item = subscription.get()
             try:
@@ -134,7 +138,21 @@ def serve(ws, hub: Hub, subscription: Subscription, *,
         # connection: simple-websocket raises the OSError from send as it is. A normal ending.
         return
     finally:
+        keepalive.forget(subscription)
         hub.unsubscribe(subscription)
+        inbox.forward(None, None)
+        for _ in range(MAX_PENDING_CLIENT_MESSAGES):
+            slots.release()  # a reader waiting for a slot must not wait forever
+
+
+def _client_message(raw, subscription: Subscription, slots: threading.Semaphore) -> None:
+    """In simple-websocket's reader thread: a client's message becomes an item of the mailbox.
+    Past MAX_PENDING_CLIENT_MESSAGES unhandled ones the reader waits, and so does the peer's TCP
+    window: a flood cannot grow memory."""
+    data = parse_client_message(raw)
+    if data is not None:
+        slots.acquire()
+        subscription.put(ClientMessage(data))
 
 
 def _handle(ws, item, on_message, full_state, slots) -> bool:
@@ -185,17 +203,87 @@ def close_gracefully(ws, close: Close, wait_seconds: float = 2.0) -> None:
         reader.join(timeout=wait_seconds)  # it ends when the client's close frame arrives
 
 
-def _read_loop(ws, subscription: Subscription, slots: threading.BoundedSemaphore) -> None:
+class Inbox(list):
+    """simple-websocket's `input_buffer`, able to hand each message on as it arrives.
+
+    Until `forward` is called it is the plain list simple-websocket expects (its own `receive()`
+    keeps working, e.g. for the API socket); afterwards every message goes to `deliver` from the
+    reader thread, and `ended` is called once when that thread is over. Saves each connection a
+    second reader thread (a greenlet, its stack and a semaphore: bench/fanout.py, RSS per socket).
+    """
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._lock = threading.Lock()
+        self._deliver = self._ended = None
+        self.finished = False
+
+    def append(self, raw) -> None:
+        with self._lock:
+            deliver = self._deliver
+            if deliver is None:
+                super().append(raw)
+                return
+        deliver(raw)
+
+    def forward(self, deliver, ended) -> None:
+        """Hand on what is already here and all that comes; None, None stops it."""
+        with self._lock:
+            waiting, self[:] = list(self), []
+            self._deliver, self._ended = deliver, ended
+            finished = self.finished
+        if deliver is not None:
+            for raw in waiting:
+                deliver(raw)
+            if finished:
+                ended()
+
+    def finish(self) -> None:
+        with self._lock:
+            self.finished = True
+            ended = self._ended
+        if ended is not None:
+            ended()
+
+
+class ReaderThread(threading.Thread):
+    """simple-websocket's per-connection thread (SOCK_SERVER_OPTIONS["thread_class"]): gives its
+    connection an Inbox and tells it when reading is over, however it ended."""
+
+    def __init__(self, target):
+        super().__init__(target=target, daemon=True)
+        connection = getattr(target, "__self__", None)
+        self.inbox = Inbox(getattr(connection, "input_buffer", ()))
+        if connection is not None:
+            connection.input_buffer = self.inbox
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception:  # a broken frame must not leave the handler waiting forever
+            log.exception("socket reader failed")
+        finally:
+            self.inbox.finish()
+
+
+def inbox_of(ws) -> Inbox:
+    """The connection's Inbox. A connection made without ReaderThread (another thread_class, a
+    test double) gets one fed by a reader of our own, calling `receive()` as before."""
+    inbox = getattr(ws, "input_buffer", None)
+    if isinstance(inbox, Inbox):
+        return inbox
+    inbox = Inbox()
+    threading.Thread(target=_receive_into, args=(ws, inbox), daemon=True).start()
+    return inbox
+
+
+def _receive_into(ws, inbox: Inbox) -> None:
     try:
         while True:
-            raw = ws.receive()
-            data = parse_client_message(raw)
-            if data is not None:
-                slots.acquire()
-                subscription.put(ClientMessage(data))
+            inbox.append(ws.receive())
     except ConnectionClosed:
         pass
     except Exception:  # a broken frame must not leave the handler waiting forever
         log.exception("socket reader failed")
     finally:
-        subscription.put(DISCONNECTED)
+        inbox.finish()

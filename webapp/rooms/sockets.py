@@ -64,6 +64,7 @@ def socket(ws, code: str):
         liveness.current().start()  # this process serves sockets: it heartbeats from now on
         publish_presence(room_code, connected_at)
         db.session.close()  # hold no database connection while the socket idles
+        del room  # nor the loaded row, for the socket's whole life (RSS per socket)
         serve(ws, hub, subscription,
               full_state=lambda: _full_state(room_code, user_id),
               on_message=lambda data: _on_message(room_code, user_id, data))
