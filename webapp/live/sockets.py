@@ -50,7 +50,7 @@ def _admit_socket():
         return error_response(401)
     if current_user.is_guest:
         return error_response(403, "Create an account to get live updates.")
-    db.session.close()  # the handshake waits on the network: hold no pooled connection
+    db.session.remove()  # the handshake waits on the network: hold no pooled connection
     return None
 
 
@@ -60,7 +60,7 @@ def me(ws):
     try:
         interests = [found for source in PAGE_INTERESTS if (found := source(user_id, request.args)) is not None]
     finally:
-        db.session.close()
+        db.session.remove()
     hub = realtime.get_hub()
     topics = [user_channel_topic(user_id), *(topic for interest in interests for topic in interest.topics)]
     subscription = hub.subscribe(topics)
@@ -76,7 +76,7 @@ def full_state(user_id: int, interests: list[PageInterest] = ()) -> str:
         return "".join([*(source(user_id) for source in STATE_SOURCES),
                         *(interest.full_state() for interest in interests)])
     finally:
-        db.session.close()
+        db.session.remove()
 
 
 def _ignore(_data: dict) -> None:

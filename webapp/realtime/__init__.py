@@ -28,8 +28,8 @@ def init_app(app: Flask, hub: Hub | None = None) -> None:
     if EXTENSION_KEY not in app.extensions:
         app.extensions[EXTENSION_KEY] = hub or make_hub(app.config)
     from . import keepalive
-    from .sockets import ReaderThread
-    app.config["SOCK_SERVER_OPTIONS"] = {**app.config.get("SOCK_SERVER_OPTIONS", {}), "thread_class": ReaderThread}
+    from .sockets import reader_class
+    app.config["SOCK_SERVER_OPTIONS"] = {**app.config.get("SOCK_SERVER_OPTIONS", {}), "thread_class": reader_class()}
     keepalive.configure(app.config.get("WS_PING_INTERVAL", 25))
     if "gunicorn.arbiter" in sys.modules:
         _close_sockets_on_signals(app)

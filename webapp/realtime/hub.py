@@ -84,12 +84,13 @@ class Subscription:
         self.topics = frozenset(topics)
         self.maxsize = maxsize
         # Unbounded underneath: deliver() enforces the bound for published messages, and the
-        # socket layer bounds its own inbound items, which must never be dropped. A deque and
-        # one condition on the mailbox's own lock, not a queue.Queue (a mutex and three
-        # conditions): thousands of idle connections each hold one (bench/fanout.py, RSS).
+        # socket layer bounds its own inbound items, which must never be dropped. A deque, a lock
+        # and an Event (gevent's own under gevent: no waiter deque until someone waits), not a
+        # queue.Queue (a mutex and three conditions): thousands of idle connections each hold
+        # one (bench/fanout.py, RSS per socket).
         self._items: deque = deque()
         self._lock = threading.Lock()
-        self._ready = threading.Condition(self._lock)
+        self._ready = threading.Event()
         self._latest: dict[str, str] = {}
         self._unfinished = 0
         self.writer = None
@@ -141,16 +142,25 @@ class Subscription:
     def get(self, timeout: float | None = None):
         """The next item, or None after `timeout` seconds without one. Every item returned must
         be followed by done() once it is handled."""
-        with self._lock:
-            if not self._items and not self._ready.wait_for(lambda: self._items, timeout):
+        waited = False
+        while True:
+            with self._lock:
+                if self._items:
+                    item = self._items.popleft()
+                    if not self._items:
+                        self._ready.clear()
+                    if isinstance(item, _Latest):
+                        latest = self._latest.pop(item.key, None)
+                        if latest is None:  # superseded and handed out already: nothing to handle
+                            self._unfinished -= 1
+                        return latest
+                    return item
+                self._ready.clear()  # under the lock: an item appended now sets it again
+            if waited and timeout is not None:
                 return None
-            item = self._items.popleft()
-            if isinstance(item, _Latest):
-                latest = self._latest.pop(item.key, None)
-                if latest is None:  # superseded and handed out already: nothing left to handle
-                    self._unfinished -= 1
-                return latest
-            return item
+            if not self._ready.wait(timeout):
+                return None
+            waited = True
 
     def done(self) -> None:
         """The item taken last is handled (sent): the connection may be idle again."""
@@ -163,7 +173,7 @@ class Subscription:
     def _append(self, item) -> None:  # with the lock held
         self._items.append(item)
         self._unfinished += 1
-        self._ready.notify()
+        self._ready.set()
 
     def _drop_backlog(self) -> None:  # with the lock held
         kept = deque()
@@ -176,6 +186,8 @@ class Subscription:
             else:
                 kept.append(item)  # the connection's own items, and FLUSH
         self._items = kept
+        if not kept:
+            self._ready.clear()
 
 
 class Hub(ABC):

@@ -43,7 +43,7 @@ def _admit_socket():
     if services.participant_of(room, current_user) is None:
         return error_response(403, "Join the room first.")
     # The WebSocket handshake comes next and waits on the network: hold no pooled connection.
-    db.session.close()
+    db.session.remove()
     return None
 
 
@@ -63,7 +63,7 @@ def socket(ws, code: str):
         OPEN_SOCKETS.inc()
         liveness.current().start()  # this process serves sockets: it heartbeats from now on
         publish_presence(room_code, connected_at)
-        db.session.close()  # hold no database connection while the socket idles
+        db.session.remove()  # hold no database connection (nor a Session object) while it idles
         del room  # nor the loaded row, for the socket's whole life (RSS per socket)
         serve(ws, hub, subscription,
               full_state=lambda: _full_state(room_code, user_id),
@@ -80,7 +80,7 @@ def _full_state(code: str, user_id: int) -> str:
         room = services.find_room(code)
         return publishing.full_state_html(room, services.membership(room.id, user_id), utcnow())
     finally:
-        db.session.close()
+        db.session.remove()
 
 
 def _on_message(code: str, user_id: int, data: dict) -> str | None:
@@ -102,7 +102,7 @@ def _on_message(code: str, user_id: int, data: dict) -> str | None:
     except services.RoomNotFound:
         return None
     finally:
-        db.session.close()
+        db.session.remove()
 
 
 def _control(room, user, action: str, now) -> str | None:
