@@ -81,14 +81,28 @@ def _nosniff(headers, path, url) -> None:
     headers["X-Content-Type-Options"] = "nosniff"
 
 
+def _static_paths_only(files, app, prefix: str):
+    """Only /static/ requests go through WhiteNoise. Every other request, a WebSocket's included,
+    then calls the app from a plain function: no object's __call__, so one C frame less on the
+    stack that each idle socket's greenlet keeps saved (bench/fanout.py, RSS per socket)."""
+
+    def dispatch(environ, start_response):
+        if (environ.get("PATH_INFO") or "").startswith(prefix):
+            return files(environ, start_response)
+        return app(environ, start_response)
+
+    return dispatch
+
+
 def init_app(app: Flask) -> None:
     source = Path(app.static_folder)
     manifest = build_manifest(source)
     build = ensure_build(source, Path(app.config["STATIC_BUILD_DIR"]), manifest)
     app.extensions["static_manifest"] = manifest
-    app.wsgi_app = WhiteNoise(app.wsgi_app, root=str(build), prefix=app.static_url_path + "/",
-                              max_age=ORIGINALS_MAX_AGE, add_headers_function=_nosniff,
-                              immutable_file_test=lambda path, url: bool(HASHED_NAME.search(url)))
+    files = WhiteNoise(app.wsgi_app, root=str(build), prefix=app.static_url_path + "/",
+                       max_age=ORIGINALS_MAX_AGE, add_headers_function=_nosniff,
+                       immutable_file_test=lambda path, url: bool(HASHED_NAME.search(url)))
+    app.wsgi_app = _static_paths_only(files, app.wsgi_app, app.static_url_path + "/")
 
     def static_url(filename: str) -> str:
         """The URL of a static file under its content-hashed name (unknown names unchanged)."""

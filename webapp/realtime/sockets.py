@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Request
+from flask import Request, g, has_app_context
 from simple_websocket import ConnectionClosed
 from simple_websocket.ws import Base
 from wsproto import ConnectionType, WSConnection
+from wsproto.connection import ConnectionState
 from wsproto.events import AcceptConnection, RejectConnection
 from wsproto.events import Request as WSRequest
 from wsproto.extensions import PerMessageDeflate
@@ -117,10 +118,12 @@ def serve(ws, hub: Hub, subscription: Subscription, *,
     The wait needs no timeout: the reader always ends by queueing DISCONNECTED.
     """
     ws.sock = SerialWrites(ws.sock, lambda: ws.connected)
+    forget_handshake(ws)
     slots = threading.Semaphore(MAX_PENDING_CLIENT_MESSAGES)
     inbox = inbox_of(ws)
     try:
         ws.send(full_state())
+        _forget_signed_in_user()
         inbox.forward(lambda raw: _client_message(raw, subscription, slots),
                       lambda: subscription.put(DISCONNECTED))
         subscription.attach(ws.sock)
@@ -143,6 +146,34 @@ def serve(ws, hub: Hub, subscription: Subscription, *,
         inbox.forward(None, None)
         for _ in range(MAX_PENDING_CLIENT_MESSAGES):
             slots.release()  # a reader waiting for a slot must not wait forever
+
+
+def _forget_signed_in_user() -> None:
+    """flask-login keeps the request's User row in `g` for the request's life, which for a socket
+    is hours: ~2 KiB each. The socket's code works from user ids; whatever asks for current_user
+    later (a filter rendering a local time) loads it again, for that moment."""
+    if has_app_context():
+        g.pop("_login_user", None)
+
+
+class _Handshaken:
+    """What wsproto still asks of a finished handshake: its state, and no more events."""
+
+    state = ConnectionState.OPEN
+
+    @staticmethod
+    def events():
+        return iter(())
+
+
+def forget_handshake(ws) -> None:
+    """Once open, a wsproto connection reads and writes through its Connection only; its
+    H11Handshake (an h11 connection, the request's headers, two deques: ~2.5 KiB) would live
+    as long as the socket. WSConnection.events() still iterates the handshake's events."""
+    protocol = getattr(ws, "ws", None)
+    if getattr(protocol, "connection", None) is not None and protocol.state is ConnectionState.OPEN:
+        if not getattr(protocol.handshake, "_events", None):  # keep it while it has an event left
+            protocol.handshake = _Handshaken
 
 
 def _client_message(raw, subscription: Subscription, slots: threading.Semaphore) -> None:
