@@ -12,7 +12,6 @@ PUBLISHes, and a listener in every process calls `_fan_out` for the local subscr
 from __future__ import annotations
 
 import threading
-from collections import deque
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -84,11 +83,11 @@ class Subscription:
         self.topics = frozenset(topics)
         self.maxsize = maxsize
         # Unbounded underneath: deliver() enforces the bound for published messages, and the
-        # socket layer bounds its own inbound items, which must never be dropped. A deque, a lock
-        # and an Event (gevent's own under gevent: no waiter deque until someone waits), not a
-        # queue.Queue (a mutex and three conditions): thousands of idle connections each hold
-        # one (bench/fanout.py, RSS per socket).
-        self._items: deque = deque()
+        # socket layer bounds its own inbound items, which must never be dropped. A list (short:
+        # an empty deque alone is 624 bytes), a lock and an Event (gevent's own under gevent),
+        # not a queue.Queue (a mutex and three conditions): thousands of idle connections each
+        # hold one (bench/fanout.py, RSS per socket).
+        self._items: list = []
         self._lock = threading.Lock()
         self._ready = threading.Event()
         self._latest: dict[str, str] = {}
@@ -146,7 +145,7 @@ class Subscription:
         while True:
             with self._lock:
                 if self._items:
-                    item = self._items.popleft()
+                    item = self._items.pop(0)
                     if not self._items:
                         self._ready.clear()
                     if isinstance(item, _Latest):
@@ -176,7 +175,7 @@ class Subscription:
         self._ready.set()
 
     def _drop_backlog(self) -> None:  # with the lock held
-        kept = deque()
+        kept = []
         for item in self._items:
             if isinstance(item, (str, _Latest)) or item is RESYNC:
                 self.dropped += isinstance(item, str)

@@ -243,9 +243,10 @@ class Inbox(list):
     second reader thread (a greenlet, its stack and a semaphore: bench/fanout.py, RSS per socket).
     """
 
+    _lock = threading.Lock()  # one for all: held for a few instructions, and ~300 bytes less each
+
     def __init__(self, items=()):
         super().__init__(items)
-        self._lock = threading.Lock()
         self._deliver = self._ended = None
         self.finished = False
 
