@@ -73,7 +73,7 @@
   // ---------------------------------------------------------------- drawing
   function draw() {
     var timerEl = byId("timer");
-    if (!timerEl) return;
+    if (!timerEl || runOnAlone(timerEl)) return;
     var left = remainingMs();
     var shown = clock(left);
     var countdown = timerEl.querySelector(".countdown");
@@ -100,7 +100,7 @@
   // IndexedDB (window.focusroomOffline, static/js/outbox.js). A solo room page reloaded without
   // a network is the service worker's older copy: the kept state, when newer, replaces its timer.
   var TIMER_ATTRS = ["data-status", "data-phase", "data-phase-label", "data-round", "data-version",
-                     "data-ends-at-ms", "data-remaining-ms", "data-phase-ms", "data-headline"];
+                     "data-ends-at-ms", "data-ends-at", "data-remaining-ms", "data-phase-ms", "data-headline"];
   var savedKey = null;
   var restored = false;  // nothing is saved before the kept state was read (it may be newer)
 
@@ -124,11 +124,78 @@
         TIMER_ATTRS.forEach(function (name) {
           if (state.attrs[name] !== null) timerEl.setAttribute(name, state.attrs[name]);
         });
+        showPhase(timerEl);
         // A kept copy's own server time is as old as the copy: only the kept offset is right.
         offsets = [state.offset];
       }
       updated();
     });
+  }
+
+  // ---------------------------------------------------------------- phases without the server
+  // Offline, or while the socket reconnects, nobody sends a solo timer its next phase: the page
+  // ends the phase itself with the server's own rule (static/js/phases.js) and the person's
+  // rhythm (the timer's data-* attributes), auto-starts included. The result carries the server's
+  // version plus a half: the next real change (a whole version higher) replaces it, the socket's
+  // whole state on reconnect replaces it (the server ran the same rule, so nothing jumps), and a
+  // reload without a network restores it from IndexedDB (saveTimer).
+  var STATUS_WORDS = { idle: "ready", running: "running", paused: "paused", completed: "done" };
+
+  function rhythmOf(timerEl) {
+    function seconds(name) { return Number(timerEl.getAttribute("data-" + name + "-seconds")); }
+    return { work_seconds: seconds("work"), short_break_seconds: seconds("short-break"),
+             long_break_seconds: seconds("long-break"),
+             long_break_every: Number(timerEl.getAttribute("data-long-break-every")) || 1,
+             rounds: Number(timerEl.getAttribute("data-rounds")) || null,
+             auto_start_breaks: timerEl.getAttribute("data-auto-start-breaks") === "true",
+             auto_start_work: timerEl.getAttribute("data-auto-start-work") === "true" };
+  }
+
+  function runOnAlone(timerEl) {
+    var phases = window.FocusroomPhases, clockEl = byId("clock"), source = live();
+    if (socketOpen || !phases || timerEl.getAttribute("data-solo") !== "true" ||
+        source.getAttribute("data-status") !== "running") return false;
+    // A clock newer than the timer: a change this page has not seen; do not guess past it.
+    if (clockEl && Number(clockEl.getAttribute("data-version")) > Number(timerEl.getAttribute("data-version"))) return false;
+    var state = { status: "running", phase: timerEl.getAttribute("data-phase"),
+                  round: Number(timerEl.getAttribute("data-round")),
+                  ends_at_ms: Number(source.getAttribute("data-ends-at-ms")), remaining_ms: 0 };
+    if (!state.ends_at_ms || state.ends_at_ms > serverNow()) return false;
+    var cfg = rhythmOf(timerEl);
+    var next = phases.advance(state, cfg, serverNow()).state;
+    var rounds = cfg.rounds;
+    var attrs = {
+      "data-status": next.status, "data-phase": next.phase, "data-round": String(next.round),
+      "data-ends-at-ms": next.ends_at_ms ? String(next.ends_at_ms) : "",
+      "data-ends-at": next.ends_at_ms ? new Date(next.ends_at_ms).toISOString() : "",
+      "data-remaining-ms": String(next.remaining_ms), "data-phase-ms": String(phases.phaseMs(cfg, next.phase)),
+      "data-phase-label": phases.phaseWords(next.status, next.phase, next.round, rounds),
+      "data-headline": phases.headline(next.status, next.phase, next.round, rounds),
+      "data-version": String(Math.floor(Number(timerEl.getAttribute("data-version"))) + 0.5)
+    };
+    Object.keys(attrs).forEach(function (name) { timerEl.setAttribute(name, attrs[name]); });
+    showPhase(timerEl);
+    updated();
+    return true;
+  }
+
+  // The words and classes of the timer, from its data-* attributes (after the page changed them).
+  function showPhase(timerEl) {
+    if (timerEl.getAttribute("data-solo") !== "true") return;  // only solo pages run on alone
+    var status = timerEl.getAttribute("data-status"), phase = timerEl.getAttribute("data-phase");
+    timerEl.className = timerEl.className.replace(/\b(phase|status)-[a-z_]+/g, "").trim() +
+      " phase-" + phase + " status-" + status;
+    var label = timerEl.querySelector(".timer-phase");
+    if (label) {
+      var dot = label.querySelector(".phase-dot");
+      label.textContent = "";
+      if (dot) label.appendChild(dot);
+      label.appendChild(document.createTextNode(timerEl.getAttribute("data-phase-label")));
+    }
+    var words = timerEl.querySelector(".timer-status");
+    if (words) words.textContent = STATUS_WORDS[status] || status;
+    var headline = timerEl.querySelector(".timer-headline");
+    if (headline && timerEl.getAttribute("data-headline")) headline.textContent = timerEl.getAttribute("data-headline");
   }
 
   // ---------------------------------------------------------------- phase changes

@@ -1,7 +1,10 @@
 """The focus log on a train: offline, an interruption, a manual entry and a ticked task wait in the
 outbox (IndexedDB) and survive a reload; back online they reach the history exactly once, even when
 the same outbox is sent again; a refused entry stays, with the server's message, until discarded."""
+import json
 import re
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,7 +14,7 @@ from tests.browser.test_focus_log_browser import shoot, sign_in
 from tests.browser.test_pwa_browser import keep_for_offline
 from webapp.extensions import db
 from webapp.focus import services
-from webapp.models import FocusSession, Interruption, Task, User
+from webapp.models import FocusSession, Interruption, Room, Task, User, utcnow
 
 pytestmark = pytest.mark.browser
 
@@ -135,3 +138,86 @@ def test_an_offline_edit_that_lost_to_another_device_says_so(live_server, page, 
     shoot(page, "offline-edit-lost")
     with live_server.app.app_context():
         assert db.session.get(FocusSession, entry_id).note == "Edited on the laptop"
+
+
+PHASE_CASES = json.loads((Path(__file__).parents[1] / "fixtures" / "timer_phases.json").read_text())["cases"]
+
+
+def test_the_page_phase_rule_passes_the_server_rule_cases(page):
+    """static/js/phases.js against the cases rules/timer.py and rules/solo.py pass
+    (tests/unit/test_timer_phase_fixtures.py): the page goes on exactly as the server would."""
+    page.set_content("<!doctype html><title>phases</title>")
+    page.add_script_tag(path=str(Path(__file__).parents[2] / "static" / "js" / "phases.js"))
+    results = page.evaluate("""cases => cases.map(c => {
+        const s = c.state, base = 1700000000000;
+        const state = {status: s.status, phase: s.phase, round: s.round, remaining_ms: s.remaining * 1000,
+                       ends_at_ms: s.ends_at === null ? null : base + s.ends_at * 1000};
+        const out = FocusroomPhases.advance(state, c.config, base + c.now * 1000), n = out.state;
+        return {status: n.status, phase: n.phase, round: n.round, ended: out.ended.length,
+                ends_at: n.ends_at_ms === null ? null : (n.ends_at_ms - base) / 1000,
+                remaining: n.status === "running" ? null : n.remaining_ms / 1000,
+                phase_words: FocusroomPhases.phaseWords(n.status, n.phase, n.round, c.config.rounds),
+                headline: FocusroomPhases.headline(n.status, n.phase, n.round, c.config.rounds)};
+    })""", PHASE_CASES)
+    for case, got in zip(PHASE_CASES, results):
+        expected = dict(case["expected"])
+        if expected["status"] == "running":
+            expected["remaining"] = None
+        assert got == expected, case["name"]
+
+
+def publish_deadline_in(live_server, code, seconds):
+    """Bring the running focus's end close, as a real change: a new timer version, published to the page."""
+    from webapp.rooms import publishing
+    with live_server.app.app_context():
+        room = db.session.scalar(select(Room).where(Room.code == code, Room.archived_at.is_(None)))
+        room.phase_ends_at = utcnow() + timedelta(seconds=seconds)
+        room.timer_version += 1
+        db.session.commit()
+        publishing.publish_timer_change(room, utcnow(), announce=False)
+
+
+def start_short_solo(live_server, page, username):
+    """A solo cycle of two 1-minute focuses with 1-minute breaks (breaks start by themselves, focuses
+    wait), its page kept for offline use; returns the room's code."""
+    sign_in(live_server, page, username)
+    page.goto(live_server.url + "/focus")
+    page.get_by_label("Focus minutes").fill("1")
+    page.locator("summary", has_text="Your rhythm").click()
+    page.get_by_label("Focuses in this session").fill("2")
+    page.get_by_label("Short break minutes").fill("1")
+    page.get_by_role("button", name="Start focusing").click()
+    expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))
+    room_path = page.url.removeprefix(live_server.url)
+    keep_for_offline(page, live_server.url, room_path)
+    expect(page.locator(".connection")).to_have_attribute("data-state", "open")
+    return room_path.rsplit("/", 1)[1]
+
+
+def test_offline_the_solo_timer_goes_on_to_its_break_and_the_server_agrees_later(live_server, page, context):
+    code = start_short_solo(live_server, page, "pia")
+    timer = page.locator(".room-timer")
+    publish_deadline_in(live_server, code, 4)
+    page.wait_for_function("() => Number(document.querySelector('.room-timer').dataset.endsAtMs) - Date.now() < 6000")
+
+    context.set_offline(True)
+    page.reload()  # the kept copy: no socket, nobody to send the next phase
+    expect(page.locator(".connection")).to_have_attribute("data-state", "offline")
+    expect(timer).to_have_attribute("data-phase", "short_break", timeout=10000)
+    expect(timer).to_have_attribute("data-status", "running")  # breaks start by themselves
+    expect(timer.locator(".timer-phase")).to_have_text(re.compile(r"^\s*Short break · next: focus 2 of 2\s*$"))
+    expect(timer.locator(".timer-headline")).to_have_text("Break: step away from the screen")
+    expect(page.locator(".countdown")).to_have_text(re.compile(r"^00:5\d|01:00$"))
+    local_end = int(timer.get_attribute("data-ends-at-ms"))
+    shoot(page, "offline-solo-break")
+
+    page.reload()  # still offline: the page's own phase outlives a reload
+    expect(timer).to_have_attribute("data-phase", "short_break")
+    expect(timer.locator(".timer-phase")).to_contain_text("Short break · next: focus 2 of 2")
+    assert int(timer.get_attribute("data-ends-at-ms")) == local_end
+
+    context.set_offline(False)  # the socket reconnects; the server's whole state replaces the page's
+    expect(page.locator(".connection")).to_have_attribute("data-state", "open", timeout=20000)
+    page.wait_for_function("() => Number.isInteger(Number(document.querySelector('.room-timer').dataset.version))")
+    expect(timer).to_have_attribute("data-phase", "short_break")
+    assert abs(int(timer.get_attribute("data-ends-at-ms")) - local_end) <= 1  # the same deadline: no jump
