@@ -221,3 +221,49 @@ def test_offline_the_solo_timer_goes_on_to_its_break_and_the_server_agrees_later
     page.wait_for_function("() => Number.isInteger(Number(document.querySelector('.room-timer').dataset.version))")
     expect(timer).to_have_attribute("data-phase", "short_break")
     assert abs(int(timer.get_attribute("data-ends-at-ms")) - local_end) <= 1  # the same deadline: no jump
+
+
+def test_online_but_unanswered_a_change_waits_in_the_outbox_and_arrives_once(live_server, page):
+    """The browser says online, but the request fails (the network drops it, a proxy answers 504):
+    the change waits to sync instead of being lost; a 4xx is the server's answer and is shown."""
+    sign_in(live_server, page, "nora")
+    with live_server.app.app_context():
+        nora = db.session.scalar(select(User).where(User.username == "nora"))
+        services.create_task(nora, title="Essay", estimated_pomodoros=1)
+    page.goto(live_server.url + "/history/new")
+    outbox = page.locator("#outbox")
+
+    def drop_posts(route):
+        if route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+    page.route("**/history/new", drop_posts)
+    add_entry(page, "2024-05-01T09:00", "2024-05-01T09:45")
+    expect(outbox.locator(".outbox-item.is-waiting")).to_have_count(1)
+    expect(outbox).to_contain_text("Manual entry: 2024-05-01 09:00 – 2024-05-01 09:45")
+    assert counts(live_server, "nora") == (0, 0, [False])
+
+    page.unroute("**/history/new")
+    add_entry(page, "2024-05-02T10:00", "2024-05-02T09:00")  # refused: the form says why, as always
+    expect(page.locator("body")).to_contain_text("The end must be after the start.")
+    expect(page.locator("#outbox")).to_have_count(0)  # this page load replayed the kept entry
+    assert counts(live_server, "nora") == (1, 0, [False])
+
+    # The toggle reached the server, but the answer was lost (a proxy's 504): kept, and replayed
+    # under the same key it gets the first answer, so the task is not ticked twice (undone).
+    page.goto(live_server.url + "/tasks")
+
+    def lose_the_answer(route):
+        route.fetch()
+        route.fulfill(status=504, body="Gateway Timeout")
+    page.route("**/tasks/*/done", lose_the_answer)
+    page.get_by_role("button", name="Mark done: Essay").click()
+    expect(outbox.locator(".outbox-item.is-waiting")).to_contain_text("Task marked done: Essay")
+    assert counts(live_server, "nora") == (1, 0, [True])
+    page.unroute("**/tasks/*/done")
+    page.reload()
+    expect(page.locator("#outbox")).to_have_count(0)
+    assert counts(live_server, "nora") == (1, 0, [True])
+    page.goto(live_server.url + "/history")
+    expect(page.locator("body")).to_contain_text("09:45")

@@ -75,7 +75,7 @@ def interrupt_now():
                                   start_time=_started_at(session))
     except services.LogError as error:
         message = error.message
-    if message and request.headers.get(IDEMPOTENCY_HEADER):
+    if message and request.headers.get(IDEMPOTENCY_HEADER) and not is_htmx():
         return error_response(409, message)  # the offline outbox replaying: a plain refusal it can show
     if not is_htmx():
         if message:
