@@ -42,7 +42,7 @@ KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,200}$")  # visible ASCII: UUIDs and th
 # Not part of what is asked: the CSRF token changes per session, and the moment the outbox
 # recorded (when a click or an edit really happened) is added only when a send is kept for later:
 # the kept copy of a send that did arrive must still match it.
-IGNORED_FORM_FIELDS = {"csrf_token", "started_at", "edited_at"}
+IGNORED_FORM_FIELDS = {"csrf_token", "started_at", "ended_at", "edited_at"}
 KEY_RETENTION = timedelta(days=7)
 PRUNE_EVERY = timedelta(hours=1)
 PAGE_SUBMIT_HEADER, PAGE_LOCATION_HEADER = "Focusroom-Submit", "Focusroom-Location"

@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 
 from ..errors import error_response
 from ..idempotency import HEADER as IDEMPOTENCY_HEADER, idempotent
-from ..models import utcnow
 from . import bp, services
 from .forms import CheckinForm, ConfirmForm, StartFocusForm, fill_task_choices, task_id_of
 from .viewhelpers import client_moment, is_htmx, put_errors
@@ -69,10 +68,14 @@ def interrupt_now():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     message = None
+    clicked_at = client_moment("started_at")  # the offline outbox: when the click really was
     try:
-        session = services.live_session_now(current_user)
-        services.log_interruption(current_user, session.id, type=request.form.get("type"),
-                                  start_time=_started_at(session))
+        if clicked_at is None:
+            session = services.live_session_now(current_user)
+            services.log_interruption(current_user, session.id, type=request.form.get("type"))
+        else:
+            services.log_clicked_interruption(current_user, type=request.form.get("type"), started_at=clicked_at,
+                                              ended_at=client_moment("ended_at"))
     except services.LogError as error:
         message = error.message
     if message and request.headers.get(IDEMPOTENCY_HEADER) and not is_htmx():
@@ -82,13 +85,6 @@ def interrupt_now():
             flash(message, "warning")
         return redirect(url_for("focus.index"))
     return now_panel(message, warning=True)
-
-
-def _started_at(session):
-    """When the offline outbox saw the click (`started_at`), kept within the session so far;
-    None (now) for an ordinary click."""
-    moment = client_moment("started_at")
-    return None if moment is None else min(max(moment, session.start_time), utcnow())
 
 
 @bp.post("/focus/<code>/checkin")
