@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var DB_NAME = "focusroom-offline", STORE = "outbox", TIMERS = "timers";
-  var counter = 0, replaying = null;
+  var counter = 0, replaying = null, waitingCount = 0;  // waitingCount: as last rendered
 
   // ---- IndexedDB, promise-wrapped
   function openDb() {
@@ -62,12 +62,17 @@
     return detail ? label + ": " + detail : label;
   }
 
+  // On a room page, the server's clock as the page knows it (room.js); elsewhere the device's.
+  function clientNow() {
+    return window.Focusroom && window.Focusroom.serverNow ? window.Focusroom.serverNow() : Date.now();
+  }
+
   function makeItem(form, submitter) {
     var fields = [];
     new FormData(form).forEach(function (value, name) { if (typeof value === "string") fields.push([name, value]); });
     if (submitter && submitter.name) fields.push([submitter.name, submitter.value]);
     var timeField = form.getAttribute("data-outbox-time");  // when it happened, not when it syncs
-    if (timeField) fields.push([timeField, new Date().toISOString()]);
+    if (timeField) fields.push([timeField, new Date(clientNow()).toISOString()]);
     return {id: uuid(), account: account(), order: Date.now() * 1000 + (counter++ % 1000), url: form.action, fields: fields,
             label: describe(form, submitter, fields), state: "waiting", message: "", saved: new Date().toISOString()};
   }
@@ -88,15 +93,17 @@
   document.addEventListener("submit", function (event) {
     var form = outboxForm(event.target);
     if (!form || form.hasAttribute("data-outbox-native")) { if (form) form.removeAttribute("data-outbox-native"); return; }
-    if (navigator.onLine !== false) {
+    if (navigator.onLine !== false && !waitingCount) {
       if (form.hasAttribute("hx-post")) return;  // htmx sends it, with a key (htmx:configRequest below)
       event.preventDefault();
       sendNow(form, event.submitter);
       return;
     }
+    // Offline, or online with changes still waiting: in line behind them (an "I'm back" must not
+    // overtake its interruption), sent in order as soon as the network lets.
     event.preventDefault();
     event.stopImmediatePropagation();  // htmx would try (and fail) to send it
-    keep(makeItem(form, event.submitter));
+    keep(makeItem(form, event.submitter)).then(function () { if (navigator.onLine !== false) replay(); });
   }, true);
 
   // ---- online, and still it may not arrive
@@ -248,6 +255,7 @@
   function render() {
     if (!window.indexedDB) return Promise.resolve();
     return allItems().then(function (items) {
+      waitingCount = items.filter(function (item) { return item.state === "waiting"; }).length;
       var element = document.getElementById("outbox");
       if (!items.length) { if (element) element.remove(); return; }
       element = panel();

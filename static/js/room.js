@@ -162,13 +162,18 @@
                   ends_at_ms: Number(source.getAttribute("data-ends-at-ms")), remaining_ms: 0 };
     if (!state.ends_at_ms || state.ends_at_ms > serverNow()) return false;
     var cfg = rhythmOf(timerEl);
-    var next = phases.advance(state, cfg, serverNow()).state;
-    var rounds = cfg.rounds;
+    applyState(timerEl, phases.advance(state, cfg, serverNow()).state, cfg);
+    return true;
+  }
+
+  // Writes a state this page worked out itself into the timer (version: the server's plus a half).
+  function applyState(timerEl, next, cfg) {
+    var phases = window.FocusroomPhases, rounds = cfg.rounds;
     var attrs = {
       "data-status": next.status, "data-phase": next.phase, "data-round": String(next.round),
       "data-ends-at-ms": next.ends_at_ms ? String(next.ends_at_ms) : "",
       "data-ends-at": next.ends_at_ms ? new Date(next.ends_at_ms).toISOString() : "",
-      "data-remaining-ms": String(next.remaining_ms), "data-phase-ms": String(phases.phaseMs(cfg, next.phase)),
+      "data-remaining-ms": String(Math.round(next.remaining_ms)), "data-phase-ms": String(phases.phaseMs(cfg, next.phase)),
       "data-phase-label": phases.phaseWords(next.status, next.phase, next.round, rounds),
       "data-headline": phases.headline(next.status, next.phase, next.round, rounds),
       "data-version": String(Math.floor(Number(timerEl.getAttribute("data-version"))) + 0.5)
@@ -176,6 +181,44 @@
     Object.keys(attrs).forEach(function (name) { timerEl.setAttribute(name, attrs[name]); });
     showPhase(timerEl);
     updated();
+  }
+
+  // An interruption the outbox keeps (offline, or a send that did not arrive) holds a solo focus's
+  // countdown as of the click, as the server does for one it takes; "I'm back" lets it run on from
+  // then. The server does the same with those moments when the outbox replays them.
+  function soloWork(status) {
+    var timerEl = byId("timer");
+    if (!timerEl || !window.FocusroomPhases || timerEl.getAttribute("data-solo") !== "true") return null;
+    var source = live();
+    if (timerEl.getAttribute("data-phase") !== "work" || source.getAttribute("data-status") !== status) return null;
+    return { timerEl: timerEl, source: source };
+  }
+
+  function currentState(timerEl, source) {
+    return { status: source.getAttribute("data-status"), phase: "work", round: Number(timerEl.getAttribute("data-round")),
+             ends_at_ms: Number(source.getAttribute("data-ends-at-ms")) || null,
+             remaining_ms: Number(source.getAttribute("data-remaining-ms")) || 0 };
+  }
+
+  function holdLocally(atMs) {
+    var found = soloWork("running");
+    if (!found) return false;
+    var state = currentState(found.timerEl, found.source);
+    if (!state.ends_at_ms || atMs >= state.ends_at_ms) return false;  // that focus is over already
+    state.status = "paused";
+    state.remaining_ms = state.ends_at_ms - atMs;
+    state.ends_at_ms = null;
+    applyState(found.timerEl, state, rhythmOf(found.timerEl));
+    return true;
+  }
+
+  function releaseLocally(atMs) {
+    var found = soloWork("paused");
+    if (!found) return false;
+    var state = currentState(found.timerEl, found.source);
+    state.status = "running";
+    state.ends_at_ms = Math.min(atMs, serverNow()) + state.remaining_ms;
+    applyState(found.timerEl, state, rhythmOf(found.timerEl));
     return true;
   }
 
@@ -356,6 +399,9 @@
 
   window.Focusroom = window.Focusroom || {};
   window.Focusroom.roomCode = code;
+  window.Focusroom.serverNow = serverNow;  // the outbox stamps kept clicks with the server's time
+  window.Focusroom.holdLocally = holdLocally;
+  window.Focusroom.releaseLocally = releaseLocally;
   window.Focusroom.roomSocketSend = function (obj) {
     if (!socket) {
       var el = byId("socket");

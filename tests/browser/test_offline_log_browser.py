@@ -15,6 +15,7 @@ from tests.browser.test_pwa_browser import keep_for_offline
 from webapp.extensions import db
 from webapp.focus import services
 from webapp.models import FocusSession, Interruption, Room, Task, User, utcnow
+from webapp.models.types import to_epoch_ms
 
 pytestmark = pytest.mark.browser
 
@@ -245,10 +246,18 @@ def test_online_but_unanswered_a_change_waits_in_the_outbox_and_arrives_once(liv
     assert counts(live_server, "nora") == (0, 0, [False])
 
     page.unroute("**/history/new")
-    add_entry(page, "2024-05-02T10:00", "2024-05-02T09:00")  # refused: the form says why, as always
-    expect(page.locator("body")).to_contain_text("The end must be after the start.")
-    expect(page.locator("#outbox")).to_have_count(0)  # this page load replayed the kept entry
+    # Back online, with the entry still waiting: the next one goes in line behind it, and is sent
+    # right after it; the server refuses this one, and it stays listed with the server's message.
+    add_entry(page, "2024-05-02T10:00", "2024-05-02T09:00")
+    refused = outbox.locator(".outbox-item.is-refused")
+    expect(refused).to_contain_text("Not accepted: The end must be after the start.")
+    expect(outbox.locator(".outbox-item")).to_have_count(1)
     assert counts(live_server, "nora") == (1, 0, [False])
+    refused.get_by_role("button", name="Discard").click()
+    expect(page.locator("#outbox")).to_have_count(0)
+    add_entry(page, "2024-05-02T10:00", "2024-05-02T09:00")  # nothing waits: the form says why, as always
+    expect(page.locator(".field-error, .form-error").first).to_contain_text("The end must be after the start.")
+    expect(page.locator("#outbox")).to_have_count(0)
 
     # The toggle reached the server, but the answer was lost (a proxy's 504): kept, and replayed
     # under the same key it gets the first answer, so the task is not ticked twice (undone).
@@ -267,3 +276,74 @@ def test_online_but_unanswered_a_change_waits_in_the_outbox_and_arrives_once(liv
     assert counts(live_server, "nora") == (1, 0, [True])
     page.goto(live_server.url + "/history")
     expect(page.locator("body")).to_contain_text("09:45")
+
+
+def test_offline_an_interruption_holds_the_solo_countdown_and_arrives_at_its_moment(live_server, page, context):
+    sign_in(live_server, page, "ines")
+    page.goto(live_server.url + "/focus")
+    page.get_by_role("button", name="Start focusing").click()
+    expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))
+    code = page.url.rsplit("/", 1)[1]
+    keep_for_offline(page, live_server.url, f"/r/{code}")
+    expect(page.locator(".connection")).to_have_attribute("data-state", "open")
+    timer, panel, countdown = page.locator(".room-timer"), page.locator("#live-now"), page.locator(".countdown")
+    page.wait_for_function("() => document.querySelector('.countdown').textContent !== '25:00'")
+
+    context.set_offline(True)
+    panel.get_by_role("button", name="Phone").click()  # as online: the countdown waits
+    expect(timer).to_have_attribute("data-status", "paused")
+    expect(panel).to_contain_text("Interrupted: Phone")
+    expect(panel).to_contain_text("waiting to sync")
+    expect(timer.locator(".timer-headline")).to_have_text("Paused: the countdown waits for you.")
+    frozen = countdown.inner_text()
+    page.wait_for_timeout(1500)
+    expect(countdown).to_have_text(frozen)
+    shoot(page, "offline-solo-interrupted")
+
+    page.reload()  # still offline: still interrupted, still held
+    expect(panel).to_contain_text("Interrupted: Phone")
+    expect(timer).to_have_attribute("data-status", "paused")
+    expect(countdown).to_have_text(frozen)
+    page.wait_for_timeout(2000)
+    panel.get_by_role("button", name="I'm back").click()
+    expect(timer).to_have_attribute("data-status", "running")
+    expect(panel.get_by_role("button", name="Phone")).to_be_visible()
+    expect(page.locator("#outbox .outbox-item.is-waiting")).to_have_count(2)
+    local_end = int(timer.get_attribute("data-ends-at-ms"))
+
+    context.set_offline(False)  # replayed in order: the server holds its countdown as the page did
+    expect(page.locator("#outbox")).to_have_count(0, timeout=15000)
+    with live_server.app.app_context():
+        ines = db.session.scalar(select(User).where(User.username == "ines"))
+        interruption = db.session.scalar(select(Interruption).where(Interruption.user_id == ines.id))
+        room = db.session.scalar(select(Room).where(Room.code == code))
+        held = (interruption.end_time - interruption.start_time).total_seconds()
+        assert interruption.type == "phone" and 3 <= held <= 10, held  # the time it really lasted
+        assert abs(to_epoch_ms(room.phase_ends_at) - local_end) <= 5  # the deadline the page showed
+    expect(page.locator(".connection")).to_have_attribute("data-state", "open", timeout=20000)
+    page.wait_for_function("() => Number.isInteger(Number(document.querySelector('.room-timer').dataset.version))")
+    assert abs(int(timer.get_attribute("data-ends-at-ms")) - local_end) <= 5  # no jump
+    assert counts(live_server, "ines")[1] == 1
+
+
+def test_online_an_interruption_that_does_not_arrive_still_holds_the_countdown(live_server, page):
+    sign_in(live_server, page, "ivo")
+    page.goto(live_server.url + "/focus")
+    page.get_by_role("button", name="Start focusing").click()
+    expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))
+    expect(page.locator(".connection")).to_have_attribute("data-state", "open")
+    timer, panel = page.locator(".room-timer"), page.locator("#live-now")
+    page.route("**/focus/interrupted", lambda route: route.fulfill(status=502, body="Bad Gateway"))
+    panel.get_by_role("button", name="Noise").click()
+    expect(page.locator("#outbox .outbox-item.is-waiting")).to_contain_text("Interruption: Noise")
+    expect(timer).to_have_attribute("data-status", "paused")
+    expect(panel).to_contain_text("Interrupted: Noise")
+    assert counts(live_server, "ivo")[1] == 0
+
+    page.unroute("**/focus/interrupted")
+    page.evaluate("window.focusroomOutbox.replay()")  # as on the next `online`, page load or worker start
+    expect(page.locator("#outbox")).to_have_count(0)
+    expect(panel.get_by_role("button", name="I'm back")).to_be_visible()  # now the server's own panel
+    expect(panel).not_to_contain_text("waiting to sync")
+    expect(timer).to_have_attribute("data-status", "paused")
+    assert counts(live_server, "ivo")[1] == 1

@@ -75,3 +75,22 @@ def test_the_outbox_replays_a_click_over_http_once(client, ada):
     refused = client.post("/focus/interrupted", data={**data, "started_at": (t0 - timedelta(hours=3)).isoformat()},
                           headers={"Idempotency-Key": "click-2"})
     assert refused.status_code == 409 and "No session was running" in refused.get_data(as_text=True)
+
+
+def test_im_back_said_offline_arrives_after_its_click_and_lets_the_countdown_run_from_then(client, ada):
+    t0, room, record = solo_started(ada, minutes_ago=5)
+    csrf = csrf_token_from(client.get(f"/r/{room.code}").get_data(as_text=True))
+    click = {"csrf_token": csrf, "type": "phone", "started_at": (t0 + timedelta(seconds=60)).isoformat()}
+    back = {"csrf_token": csrf, "ended_at": (t0 + timedelta(seconds=150)).isoformat()}
+    assert client.post("/focus/interrupted", data=click, headers={"Idempotency-Key": "click-1"}).status_code == 302
+    for _ in range(2):  # sent twice: once
+        assert client.post("/focus/back", data=back, headers={"Idempotency-Key": "back-1"}).status_code == 302
+    db.session.refresh(room)
+    interruption = db.session.query(Interruption).one()
+    assert (interruption.start_time, interruption.end_time, interruption.duration) == (
+        t0 + timedelta(seconds=60), t0 + timedelta(seconds=150), 90)
+    assert (room.status, room.phase_ends_at) == ("running", t0 + timedelta(seconds=25 * 60 + 90))
+    # Nothing open any more (it ended with its session, say): "I'm back" has nothing to do, and says nothing.
+    assert client.post("/focus/back", data=back, headers={"Idempotency-Key": "back-2"}).status_code == 302
+    future = {**back, "ended_at": (utcnow() + timedelta(hours=1)).isoformat()}
+    assert client.post("/focus/back", data=future, headers={"Idempotency-Key": "back-3"}).status_code == 422

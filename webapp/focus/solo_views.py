@@ -87,6 +87,23 @@ def interrupt_now():
     return now_panel(message, warning=True)
 
 
+@bp.post("/focus/back")
+@login_required
+@idempotent
+def back_now():
+    """"I'm back" said offline, sent later by the outbox (the page never knew the interruption's id):
+    the open interruption ends at `ended_at`, the moment the page saw."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.end_clicked_interruption(current_user, ended_at=client_moment("ended_at"))
+    except services.LogError as error:
+        if request.headers.get(IDEMPOTENCY_HEADER) and not is_htmx():
+            return error_response(error.status, error.message)
+        flash(error.message, "warning")
+    return redirect(url_for("focus.index"))
+
+
 @bp.post("/focus/<code>/checkin")
 @login_required
 def checkin(code: str):

@@ -76,3 +76,29 @@ def log_clicked_interruption(user: User, *, type: str | None, started_at: dateti
     if session.end_time is None and hold_for_interruption(user, session, now, at=start) and end is not None:
         release_after_interruption(user, session, now, at=end)
     return interruption
+
+
+def end_clicked_interruption(user: User, *, ended_at: datetime | None,
+                             now: datetime | None = None) -> Interruption | None:
+    """"I'm back" from a page that never knew the interruption's id (it was logged offline): the
+    person's open interruption ends at `ended_at` (checked like a click), and a solo countdown it
+    holds runs on from then. None when nothing is open (it ended with its session): nothing to do."""
+    now = now or utcnow()
+    if ended_at is not None and ended_at > now + CLOCK_SLACK:
+        problems = Problems()
+        problems.add("ended_at", "This moment is in the future: check the device's clock.")
+        problems.raise_if_any()
+    interruption = db.session.execute(
+        select(Interruption).where(Interruption.user_id == user.id, Interruption.end_time.is_(None))
+        .order_by(Interruption.start_time.desc()).limit(1)).scalar_one_or_none()
+    if interruption is None:
+        return None
+    session = interruption.session
+    _, end = clicked_moments(interruption.start_time, ended_at or now, now, session.start_time, session.end_time)
+    interruption.end_time = end
+    interruption.duration = whole_seconds(interruption.start_time, end)
+    settle_untracked(session)
+    db.session.commit()
+    if session.end_time is None:
+        release_after_interruption(user, session, now, at=end)
+    return interruption
