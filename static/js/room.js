@@ -258,6 +258,7 @@
     var previous = lastKey;
     lastKey = key;
     lastShown = null;
+    showControlsFor(timerEl);
     draw();
     saveTimer();
     if (previous === null || previous === key) return;
@@ -265,6 +266,16 @@
     var phaseChanged = before[1] !== after[1] || before[2] !== after[2];
     var completed = after[0] === "completed" && before[0] !== "completed";
     if (phaseChanged || completed) announcePhase(timerEl);
+  }
+
+  // The host's controls act on the server's timer: while the page shows a state it worked out
+  // itself (a version with a half), they would act on a state the page cannot see; they wait.
+  function showControlsFor(timerEl) {
+    var controls = byId("controls");
+    if (!controls) return;
+    var alone = !Number.isInteger(Number(timerEl.getAttribute("data-version")));
+    controls.inert = alone;
+    controls.classList.toggle("is-stale", alone);
   }
 
   function announcePhase(timerEl) {
@@ -430,7 +441,7 @@
     unlockAudio();
     if (event.key !== " " || event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target)) return;
     var controls = byId("controls");
-    var button = controls && controls.querySelector("[data-space-action]");
+    var button = controls && !controls.inert && controls.querySelector("[data-space-action]");
     if (!button) return;  // only the host has controls
     event.preventDefault();
     button.click();

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.browser.test_focus_log_browser import shoot, sign_in
+from tests.browser.test_focus_log_browser import SHOTS, shoot, sign_in
 from tests.browser.test_pwa_browser import keep_for_offline
 from webapp.extensions import db
 from webapp.focus import services
@@ -167,6 +167,17 @@ def test_the_page_phase_rule_passes_the_server_rule_cases(page):
         assert got == expected, case["name"]
 
 
+def shoot_all(page, name):
+    """shoot()'s phone, desktop and desktop-dark, plus the phone in dark."""
+    shoot(page, name)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(SHOTS / f"{name}-phone-dark.png"), full_page=True, caret="initial")
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
 def publish_deadline_in(live_server, code, seconds):
     """Bring the running focus's end close, as a real change: a new timer version, published to the page."""
     from webapp.rooms import publishing
@@ -210,7 +221,8 @@ def test_offline_the_solo_timer_goes_on_to_its_break_and_the_server_agrees_later
     expect(timer.locator(".timer-headline")).to_have_text("Break: step away from the screen")
     expect(page.locator(".countdown")).to_have_text(re.compile(r"^00:5\d|01:00$"))
     local_end = int(timer.get_attribute("data-ends-at-ms"))
-    shoot(page, "offline-solo-break")
+    expect(page.locator(".room-controls")).to_have_class(re.compile(r"\bis-stale\b"))  # they act on the server's timer
+    shoot_all(page, "offline-solo-break")
 
     page.reload()  # still offline: the page's own phase outlives a reload
     expect(timer).to_have_attribute("data-phase", "short_break")
@@ -222,6 +234,7 @@ def test_offline_the_solo_timer_goes_on_to_its_break_and_the_server_agrees_later
     page.wait_for_function("() => Number.isInteger(Number(document.querySelector('.room-timer').dataset.version))")
     expect(timer).to_have_attribute("data-phase", "short_break")
     assert abs(int(timer.get_attribute("data-ends-at-ms")) - local_end) <= 1  # the same deadline: no jump
+    expect(page.locator(".room-controls")).not_to_have_class(re.compile(r"\bis-stale\b"))
 
 
 def test_online_but_unanswered_a_change_waits_in_the_outbox_and_arrives_once(live_server, page):
@@ -298,7 +311,7 @@ def test_offline_an_interruption_holds_the_solo_countdown_and_arrives_at_its_mom
     frozen = countdown.inner_text()
     page.wait_for_timeout(1500)
     expect(countdown).to_have_text(frozen)
-    shoot(page, "offline-solo-interrupted")
+    shoot_all(page, "offline-solo-interrupted")
 
     page.reload()  # still offline: still interrupted, still held
     expect(panel).to_contain_text("Interrupted: Phone")
