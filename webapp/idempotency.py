@@ -70,12 +70,19 @@ def _idempotent_call(view, key, args, kwargs):
     if stored is not None:
         return replay(stored, fingerprint)
     session = db.session()
-    with single_transaction(session):
+    with single_transaction(session) as rolled_back:
         try:
             response = make_response(view(*args, **kwargs))
         except BaseException:
             session.rollback()
             raise
+    if rolled_back:  # a step retried after a rollback: what came before it is gone, so is all of it
+        session.rollback()
+        answer = error_response(503, "This change met another one at the same moment and was not saved. "
+                                     "Send it again.")
+        answer = make_response(answer)
+        answer.headers["Retry-After"] = "1"
+        return answer
     if response.status_code >= 400:
         session.rollback()  # nothing half-written; the same key may be sent again once fixed
         return response
@@ -135,12 +142,23 @@ def maybe_prune(now: datetime) -> None:
 @contextmanager
 def single_transaction(session):
     """Inside, `session.commit()` only flushes: whatever the view does commits together with its key.
-    Publishing (realtime/outbox) waits for the real commit as always."""
+    Publishing (realtime/outbox) waits for the real commit as always. A `rollback()` inside (a
+    service retrying after a lost race) would silently drop what the view wrote before it: it is
+    noted in the yielded list, and the caller then keeps nothing (all or nothing, still)."""
+    rolled_back: list[bool] = []
+    real_rollback = session.rollback
+
+    def noted_rollback():
+        rolled_back.append(True)
+        real_rollback()
+
     session.commit = session.flush
+    session.rollback = noted_rollback
     try:
-        yield
+        yield rolled_back
     finally:
         del session.commit
+        del session.rollback
 
 
 def replay(stored: IdempotencyKey, fingerprint: str):

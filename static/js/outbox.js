@@ -138,13 +138,13 @@
     return post(item, {"Focusroom-Submit": "page"}).then(function (response) {
       var location = response.headers.get("Focusroom-Location");
       if (location) { window.location.assign(location); return; }
-      if (unanswered(response.status) || signedOut(response)) return keep(item);
+      if (unanswered(response.status) || signedOut(response)) return keep(item).then(retrySoon);
       if (response.ok) { window.location.assign(response.url); return; }
       // Refused (the form with its errors, say): nothing was written, so the ordinary submit
       // shows the server's answer as the browser always would.
       form.setAttribute("data-outbox-native", "");
       form.requestSubmit(submitter || undefined);
-    }, function () { return keep(item); }).then(function () {
+    }, function () { return keep(item).then(retrySoon); }).then(function () {
       form.removeAttribute("data-outbox-sending");
       if (submitter) submitter.removeAttribute("aria-busy");
     });
@@ -163,7 +163,7 @@
     var item = event.detail.requestConfig && event.detail.requestConfig.outboxItem;
     var xhr = event.detail.xhr;
     if (!item) return false;
-    if (event.type === "htmx:sendError" || unanswered(xhr.status)) { keep(item); return true; }
+    if (event.type === "htmx:sendError" || unanswered(xhr.status)) { keep(item).then(retrySoon); return true; }
     return false;
   }
   document.addEventListener("htmx:sendError", keptOnFailure);
@@ -215,6 +215,15 @@
       }, function () { return "later"; });  // still no network
   }
 
+  // Not sent while online (a 502/503/504, a server restarting, signed out): try again soon,
+  // after 2 s, doubling up to a minute; `online`, a page load or the worker's start try at once.
+  var retryDelay = 0, retryTimer = null;
+  function retrySoon() {
+    if (retryTimer || navigator.onLine === false) return;
+    retryDelay = Math.min(60000, retryDelay ? retryDelay * 2 : 2000);
+    retryTimer = setTimeout(function () { retryTimer = null; replay(); }, retryDelay);
+  }
+
   function replay() {
     if (replaying) return replaying;
     if (navigator.onLine === false || !window.indexedDB) return Promise.resolve();
@@ -223,7 +232,9 @@
       return waiting.reduce(function (chain, item) {
         return chain.then(function (stop) { return stop ? true : send(item).then(function (r) { return r === "later"; }); });
       }, Promise.resolve(false)).then(function (stopped) {
-        if (!stopped && waiting.length) document.dispatchEvent(new CustomEvent("focusroom:synced"));
+        if (stopped) { retrySoon(); return; }
+        retryDelay = 0;
+        if (waiting.length) document.dispatchEvent(new CustomEvent("focusroom:synced"));
       });
     }).catch(function () {}).then(function () { replaying = null; return render(); });
     return replaying;

@@ -291,3 +291,23 @@ def test_storing_a_key_prunes_now_and_then(api, alice, monkeypatch):
     assert api("/api/v1/sessions", "new-2", {**ENTRY, "start_time": "2024-05-02T08:00:00Z",
                                                "end_time": "2024-05-02T08:25:00Z"}).status_code == 201
     assert count(IdempotencyKey) == 3
+
+
+def test_a_rollback_inside_the_view_keeps_nothing_and_asks_for_the_change_again(client, signed_in, monkeypatch):
+    """A service that rolls back and retries (rooms.control after a lost race) would drop what the view
+    wrote before it while the view goes on to answer 'done': with a key, nothing is kept instead, and
+    the 503 makes the outbox send it again."""
+    real_create = services.create_manual
+
+    def create_then_lose_a_race(*args, **kwargs):
+        created = real_create(*args, **kwargs)
+        db.session.rollback()  # what a retry loop does after StaleRoom
+        return created
+    monkeypatch.setattr(services, "create_manual", create_then_lose_a_race)
+    data = {"start_time": "2024-05-01T09:00", "end_time": "2024-05-01T09:45", "note": "Intro"}
+    answer = form_post(client, "/history/new", data, "race-1")
+    assert (answer.status_code, answer.headers["Retry-After"]) == (503, "1")
+    assert (count(FocusSession), count(IdempotencyKey)) == (0, 0)
+    monkeypatch.setattr(services, "create_manual", real_create)
+    assert form_post(client, "/history/new", data, "race-1").status_code == 302  # sent again: saved once
+    assert count(FocusSession) == 1
