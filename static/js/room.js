@@ -153,7 +153,8 @@
 
   function runOnAlone(timerEl) {
     var phases = window.FocusroomPhases, clockEl = byId("clock"), source = live();
-    if (socketOpen || !phases || timerEl.getAttribute("data-solo") !== "true" ||
+    // navigator.onLine: a socket the device lost may not have told the page yet.
+    if ((socketOpen && navigator.onLine !== false) || !phases || timerEl.getAttribute("data-solo") !== "true" ||
         source.getAttribute("data-status") !== "running") return false;
     // A clock newer than the timer: a change this page has not seen; do not guess past it.
     if (clockEl && Number(clockEl.getAttribute("data-version")) > Number(timerEl.getAttribute("data-version"))) return false;

@@ -212,10 +212,10 @@ def test_offline_the_solo_timer_goes_on_to_its_break_and_the_server_agrees_later
     publish_deadline_in(live_server, code, 4)
     page.wait_for_function("() => Number(document.querySelector('.room-timer').dataset.endsAtMs) - Date.now() < 6000")
 
-    context.set_offline(True)
-    page.reload()  # the kept copy: no socket, nobody to send the next phase
+    context.set_offline(True)  # airplane mode with the page open: nobody sends it the next phase
     expect(page.locator(".connection")).to_have_attribute("data-state", "offline")
     expect(timer).to_have_attribute("data-phase", "short_break", timeout=10000)
+    expect(timer).to_have_attribute("data-version", re.compile(r"^\d+\.5$"))  # the page's own, not the server's
     expect(timer).to_have_attribute("data-status", "running")  # breaks start by themselves
     expect(timer.locator(".timer-phase")).to_have_text(re.compile(r"^\s*Short break · next: focus 2 of 2\s*$"))
     expect(timer.locator(".timer-headline")).to_have_text("Break: step away from the screen")
