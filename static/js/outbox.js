@@ -224,8 +224,9 @@
     retryTimer = setTimeout(function () { retryTimer = null; replay(); }, retryDelay);
   }
 
+  var replayAgain = false;  // asked while a round was under way: what was kept meanwhile goes next
   function replay() {
-    if (replaying) return replaying;
+    if (replaying) { replayAgain = true; return replaying; }
     if (navigator.onLine === false || !window.indexedDB) return Promise.resolve();
     replaying = allItems().then(function (items) {
       var waiting = items.filter(function (item) { return item.state === "waiting"; });
@@ -234,9 +235,13 @@
       }, Promise.resolve(false)).then(function (stopped) {
         if (stopped) { retrySoon(); return; }
         retryDelay = 0;
-        if (waiting.length) document.dispatchEvent(new CustomEvent("focusroom:synced"));
+        if (waiting.length && !replayAgain) document.dispatchEvent(new CustomEvent("focusroom:synced"));
       });
-    }).catch(function () {}).then(function () { replaying = null; return render(); });
+    }).catch(function () {}).then(function () {
+      replaying = null;
+      if (replayAgain) { replayAgain = false; return replay(); }
+      return render();
+    });
     return replaying;
   }
 

@@ -99,8 +99,7 @@
 
   // Everything sent: the server's panel (with its own "I'm back", or the buttons) replaces ours.
   document.addEventListener("focusroom:synced", function () {
-    var element = panel();
-    if (!element || !element.classList.contains("is-kept")) return;
+    if (!panel()) return;
     fetch(window.location.href, { credentials: "same-origin" }).then(function (response) {
       return response.ok ? response.text() : null;
     }).then(function (html) {
