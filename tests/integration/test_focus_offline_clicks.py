@@ -75,6 +75,10 @@ def test_the_outbox_replays_a_click_over_http_once(client, ada):
     refused = client.post("/focus/interrupted", data={**data, "started_at": (t0 - timedelta(hours=3)).isoformat()},
                           headers={"Idempotency-Key": "click-2"})
     assert refused.status_code == 409 and "No session was running" in refused.get_data(as_text=True)
+    future = client.post("/focus/interrupted", data={**data, "started_at": (utcnow() + timedelta(hours=1)).isoformat()},
+                         headers={"Idempotency-Key": "click-3"})
+    assert future.status_code == 422 and "check the device" in future.get_data(as_text=True)
+    assert db.session.query(Interruption).count() == 1
 
 
 def test_im_back_said_offline_arrives_after_its_click_and_lets_the_countdown_run_from_then(client, ada):

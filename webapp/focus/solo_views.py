@@ -67,7 +67,7 @@ def interrupt_now():
     """One click on a room page (solo or shared): an interruption starts now in the running session."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    message = None
+    message, status = None, 409
     clicked_at = client_moment("started_at")  # the offline outbox: when the click really was
     try:
         if clicked_at is None:
@@ -77,9 +77,9 @@ def interrupt_now():
             services.log_clicked_interruption(current_user, type=request.form.get("type"), started_at=clicked_at,
                                               ended_at=client_moment("ended_at"))
     except services.LogError as error:
-        message = error.message
+        message, status = error.message, error.status
     if message and request.headers.get(IDEMPOTENCY_HEADER) and not is_htmx():
-        return error_response(409, message)  # the offline outbox replaying: a plain refusal it can show
+        return error_response(status, message)  # the offline outbox replaying: a plain refusal it can show
     if not is_htmx():
         if message:
             flash(message, "warning")
