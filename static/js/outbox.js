@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var DB_NAME = "focusroom-offline", STORE = "outbox", TIMERS = "timers";
-  var counter = 0, replaying = null;
+  var counter = 0, replaying = null, waitingCount = 0;  // waitingCount: as last rendered
 
   // ---- IndexedDB, promise-wrapped
   function openDb() {
@@ -62,24 +62,127 @@
     return detail ? label + ": " + detail : label;
   }
 
-  function keep(form, submitter) {
+  // On a room page, the server's clock as the page knows it (room.js); elsewhere the device's.
+  function clientNow() {
+    return window.Focusroom && window.Focusroom.serverNow ? window.Focusroom.serverNow() : Date.now();
+  }
+
+  function makeItem(form, submitter) {
     var fields = [];
     new FormData(form).forEach(function (value, name) { if (typeof value === "string") fields.push([name, value]); });
     if (submitter && submitter.name) fields.push([submitter.name, submitter.value]);
     var timeField = form.getAttribute("data-outbox-time");  // when it happened, not when it syncs
-    if (timeField) fields.push([timeField, new Date().toISOString()]);
-    var item = {id: uuid(), account: account(), order: Date.now() * 1000 + (counter++ % 1000), url: form.action, fields: fields,
-                label: describe(form, submitter, fields), state: "waiting", message: "", saved: new Date().toISOString()};
-    return putItem(item).then(render);
+    if (timeField) fields.push([timeField, new Date(clientNow()).toISOString()]);
+    return {id: uuid(), account: account(), order: Date.now() * 1000 + (counter++ % 1000), url: form.action, fields: fields,
+            label: describe(form, submitter, fields), state: "waiting", message: "", saved: new Date().toISOString()};
+  }
+
+  // Kept: listed as "Waiting to sync", and announced (room.js shows an interruption kept here as
+  // it would show one the server took: the solo countdown waits).
+  function keep(item) {
+    return putItem(item).then(render).then(function () {
+      document.dispatchEvent(new CustomEvent("focusroom:kept", {detail: item}));
+    });
+  }
+
+  function outboxForm(element) {
+    var form = element && element.closest ? element.closest("form[data-outbox]") : null;
+    return form && account() ? form : null;
   }
 
   document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.hasAttribute || !form.hasAttribute("data-outbox") || navigator.onLine !== false || !account()) return;
+    var form = outboxForm(event.target);
+    if (!form || form.hasAttribute("data-outbox-native")) { if (form) form.removeAttribute("data-outbox-native"); return; }
+    if (navigator.onLine !== false && !waitingCount) {
+      if (form.hasAttribute("hx-post")) return;  // htmx sends it, with a key (htmx:configRequest below)
+      event.preventDefault();
+      sendNow(form, event.submitter);
+      return;
+    }
+    // Offline, or online with changes still waiting: in line behind them (an "I'm back" must not
+    // overtake its interruption), sent in order as soon as the network lets.
     event.preventDefault();
     event.stopImmediatePropagation();  // htmx would try (and fail) to send it
-    keep(form, event.submitter);
+    keep(makeItem(form, event.submitter)).then(function () { if (navigator.onLine !== false) replay(); });
   }, true);
+
+  // ---- online, and still it may not arrive
+  // `navigator.onLine` only knows the device's own link: a train's Wi-Fi without a way out, a
+  // server that is down, a proxy answering 502/503/504 all look "online". So a change sent online
+  // already carries its outbox id as Idempotency-Key, and when it does not get an answer from the
+  // server it is kept in the outbox like an offline one, under that same id: had it arrived after
+  // all, the replay gets the first answer back instead of making a second row. A 4xx is the
+  // server's answer, not a network failure: its message is shown.
+  var GATEWAY_FAILURES = [502, 503, 504];
+  function unanswered(status) { return GATEWAY_FAILURES.indexOf(status) >= 0; }
+
+  function post(item, extraHeaders) {
+    var body = new URLSearchParams(), token = currentToken(), headers = {"Idempotency-Key": item.id};
+    item.fields.forEach(function (field) {
+      body.append(field[0], field[0] === "csrf_token" && token ? token : field[1]);
+    });
+    Object.keys(extraHeaders || {}).forEach(function (name) { headers[name] = extraHeaders[name]; });
+    return fetch(item.url, {method: "POST", body: body, credentials: "same-origin", headers: headers});
+  }
+
+  function signedOut(response) { return new URL(response.url).pathname === "/login"; }
+
+  // A plain form (no htmx), online: sent here so a failure can be kept. The server answers a
+  // redirect with 204 + Focusroom-Location (webapp/idempotency.py), so the browser then goes there
+  // itself: the flashed message and the #anchor arrive as with an ordinary submit.
+  function sendNow(form, submitter) {
+    if (form.hasAttribute("data-outbox-sending")) return Promise.resolve();  // a double click sends once
+    form.setAttribute("data-outbox-sending", "");
+    if (submitter) submitter.setAttribute("aria-busy", "true");  // Pico's spinner while it goes
+    var item = makeItem(form, submitter);
+    return post(item, {"Focusroom-Submit": "page"}).then(function (response) {
+      var location = response.headers.get("Focusroom-Location");
+      if (location) { window.location.assign(location); return; }
+      if (unanswered(response.status) || signedOut(response)) return keep(item).then(retrySoon);
+      if (response.ok) { window.location.assign(response.url); return; }
+      // Refused (the form with its errors, say): nothing was written, so the ordinary submit
+      // shows the server's answer as the browser always would.
+      form.setAttribute("data-outbox-native", "");
+      form.requestSubmit(submitter || undefined);
+    }, function () { return keep(item).then(retrySoon); }).then(function () {
+      form.removeAttribute("data-outbox-sending");
+      if (submitter) submitter.removeAttribute("aria-busy");
+    });
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = outboxForm(event.detail.elt);
+    if (!form) return;
+    var trigger = event.detail.triggeringEvent;
+    var item = makeItem(form, trigger && trigger.submitter);
+    event.detail.headers["Idempotency-Key"] = item.id;
+    event.detail.outboxItem = item;  // the same object comes back as detail.requestConfig
+  });
+
+  function keptOnFailure(event) {
+    var item = event.detail.requestConfig && event.detail.requestConfig.outboxItem;
+    var xhr = event.detail.xhr;
+    if (!item) return false;
+    if (event.type === "htmx:sendError" || unanswered(xhr.status)) { keep(item).then(retrySoon); return true; }
+    return false;
+  }
+  document.addEventListener("htmx:sendError", keptOnFailure);
+  document.addEventListener("htmx:responseError", function (event) {
+    if (keptOnFailure(event)) return;
+    var item = event.detail.requestConfig && event.detail.requestConfig.outboxItem;
+    if (item) showRefusal(event.detail.elt, serverMessage(event.detail.xhr.responseText, event.detail.xhr.status));
+  });
+
+  // The server's message next to the form that was refused (room pages show it in their notice too).
+  function showRefusal(element, text) {
+    var form = element.closest("form") || element;
+    var note = form.nextElementSibling && form.nextElementSibling.classList.contains("outbox-refusal")
+      ? form.nextElementSibling : document.createElement("p");
+    note.className = "flash flash-error outbox-refusal";
+    note.setAttribute("role", "alert");
+    note.textContent = text;
+    if (note !== form.nextElementSibling) form.insertAdjacentElement("afterend", note);
+  }
 
   // ---- sending
   function currentToken() {
@@ -99,16 +202,11 @@
   }
 
   function send(item) {
-    var body = new URLSearchParams(), token = currentToken();
-    item.fields.forEach(function (field) {
-      body.append(field[0], field[0] === "csrf_token" && token ? token : field[1]);
-    });
-    return fetch(item.url, {method: "POST", body: body, credentials: "same-origin",
-                            headers: {"Idempotency-Key": item.id}})
+    return post(item)
       .then(function (response) {
-        var signedOut = new URL(response.url).pathname === "/login";
-        if (response.ok && !signedOut) return removeItem(item.id).then(function () { return "sent"; });
-        if (signedOut || response.status === 429 || response.status >= 500) return "later";
+        var away = signedOut(response);
+        if (response.ok && !away) return removeItem(item.id).then(function () { return "sent"; });
+        if (away || response.status === 429 || response.status >= 500) return "later";
         return response.text().then(function (html) {
           item.state = "refused";
           item.message = serverMessage(html, response.status);
@@ -117,17 +215,33 @@
       }, function () { return "later"; });  // still no network
   }
 
+  // Not sent while online (a 502/503/504, a server restarting, signed out): try again soon,
+  // after 2 s, doubling up to a minute; `online`, a page load or the worker's start try at once.
+  var retryDelay = 0, retryTimer = null;
+  function retrySoon() {
+    if (retryTimer || navigator.onLine === false) return;
+    retryDelay = Math.min(60000, retryDelay ? retryDelay * 2 : 2000);
+    retryTimer = setTimeout(function () { retryTimer = null; replay(); }, retryDelay);
+  }
+
+  var replayAgain = false;  // asked while a round was under way: what was kept meanwhile goes next
   function replay() {
-    if (replaying) return replaying;
+    if (replaying) { replayAgain = true; return replaying; }
     if (navigator.onLine === false || !window.indexedDB) return Promise.resolve();
     replaying = allItems().then(function (items) {
       var waiting = items.filter(function (item) { return item.state === "waiting"; });
       return waiting.reduce(function (chain, item) {
         return chain.then(function (stop) { return stop ? true : send(item).then(function (r) { return r === "later"; }); });
       }, Promise.resolve(false)).then(function (stopped) {
-        if (!stopped && waiting.length) document.dispatchEvent(new CustomEvent("focusroom:synced"));
+        if (stopped) { retrySoon(); return; }
+        retryDelay = 0;
+        if (waiting.length && !replayAgain) document.dispatchEvent(new CustomEvent("focusroom:synced"));
       });
-    }).catch(function () {}).then(function () { replaying = null; return render(); });
+    }).catch(function () {}).then(function () {
+      replaying = null;
+      if (replayAgain) { replayAgain = false; return replay(); }
+      return render();
+    });
     return replaying;
   }
 
@@ -157,6 +271,7 @@
   function render() {
     if (!window.indexedDB) return Promise.resolve();
     return allItems().then(function (items) {
+      waitingCount = items.filter(function (item) { return item.state === "waiting"; }).length;
       var element = document.getElementById("outbox");
       if (!items.length) { if (element) element.remove(); return; }
       element = panel();

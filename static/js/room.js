@@ -73,7 +73,7 @@
   // ---------------------------------------------------------------- drawing
   function draw() {
     var timerEl = byId("timer");
-    if (!timerEl) return;
+    if (!timerEl || runOnAlone(timerEl)) return;
     var left = remainingMs();
     var shown = clock(left);
     var countdown = timerEl.querySelector(".countdown");
@@ -100,7 +100,7 @@
   // IndexedDB (window.focusroomOffline, static/js/outbox.js). A solo room page reloaded without
   // a network is the service worker's older copy: the kept state, when newer, replaces its timer.
   var TIMER_ATTRS = ["data-status", "data-phase", "data-phase-label", "data-round", "data-version",
-                     "data-ends-at-ms", "data-remaining-ms", "data-phase-ms", "data-headline"];
+                     "data-ends-at-ms", "data-ends-at", "data-remaining-ms", "data-phase-ms", "data-headline"];
   var savedKey = null;
   var restored = false;  // nothing is saved before the kept state was read (it may be newer)
 
@@ -124,11 +124,122 @@
         TIMER_ATTRS.forEach(function (name) {
           if (state.attrs[name] !== null) timerEl.setAttribute(name, state.attrs[name]);
         });
+        showPhase(timerEl);
         // A kept copy's own server time is as old as the copy: only the kept offset is right.
         offsets = [state.offset];
       }
       updated();
     });
+  }
+
+  // ---------------------------------------------------------------- phases without the server
+  // Offline, or while the socket reconnects, nobody sends a solo timer its next phase: the page
+  // ends the phase itself with the server's own rule (static/js/phases.js) and the person's
+  // rhythm (the timer's data-* attributes), auto-starts included. The result carries the server's
+  // version plus a half: the next real change (a whole version higher) replaces it, the socket's
+  // whole state on reconnect replaces it (the server ran the same rule, so nothing jumps), and a
+  // reload without a network restores it from IndexedDB (saveTimer).
+  var STATUS_WORDS = { idle: "ready", running: "running", paused: "paused", completed: "done" };
+
+  function rhythmOf(timerEl) {
+    function seconds(name) { return Number(timerEl.getAttribute("data-" + name + "-seconds")); }
+    return { work_seconds: seconds("work"), short_break_seconds: seconds("short-break"),
+             long_break_seconds: seconds("long-break"),
+             long_break_every: Number(timerEl.getAttribute("data-long-break-every")) || 1,
+             rounds: Number(timerEl.getAttribute("data-rounds")) || null,
+             auto_start_breaks: timerEl.getAttribute("data-auto-start-breaks") === "true",
+             auto_start_work: timerEl.getAttribute("data-auto-start-work") === "true" };
+  }
+
+  function runOnAlone(timerEl) {
+    var phases = window.FocusroomPhases, clockEl = byId("clock"), source = live();
+    // navigator.onLine: a socket the device lost may not have told the page yet.
+    if ((socketOpen && navigator.onLine !== false) || !phases || timerEl.getAttribute("data-solo") !== "true" ||
+        source.getAttribute("data-status") !== "running") return false;
+    // A clock newer than the timer: a change this page has not seen; do not guess past it.
+    if (clockEl && Number(clockEl.getAttribute("data-version")) > Number(timerEl.getAttribute("data-version"))) return false;
+    var state = { status: "running", phase: timerEl.getAttribute("data-phase"),
+                  round: Number(timerEl.getAttribute("data-round")),
+                  ends_at_ms: Number(source.getAttribute("data-ends-at-ms")), remaining_ms: 0 };
+    if (!state.ends_at_ms || state.ends_at_ms > serverNow()) return false;
+    var cfg = rhythmOf(timerEl);
+    applyState(timerEl, phases.advance(state, cfg, serverNow()).state, cfg);
+    return true;
+  }
+
+  // Writes a state this page worked out itself into the timer (version: the server's plus a half).
+  function applyState(timerEl, next, cfg) {
+    var phases = window.FocusroomPhases, rounds = cfg.rounds;
+    var attrs = {
+      "data-status": next.status, "data-phase": next.phase, "data-round": String(next.round),
+      "data-ends-at-ms": next.ends_at_ms ? String(next.ends_at_ms) : "",
+      "data-ends-at": next.ends_at_ms ? new Date(next.ends_at_ms).toISOString() : "",
+      "data-remaining-ms": String(Math.round(next.remaining_ms)), "data-phase-ms": String(phases.phaseMs(cfg, next.phase)),
+      "data-phase-label": phases.phaseWords(next.status, next.phase, next.round, rounds),
+      "data-headline": phases.headline(next.status, next.phase, next.round, rounds),
+      "data-version": String(Math.floor(Number(timerEl.getAttribute("data-version"))) + 0.5)
+    };
+    Object.keys(attrs).forEach(function (name) { timerEl.setAttribute(name, attrs[name]); });
+    showPhase(timerEl);
+    updated();
+  }
+
+  // An interruption the outbox keeps (offline, or a send that did not arrive) holds a solo focus's
+  // countdown as of the click, as the server does for one it takes; "I'm back" lets it run on from
+  // then. The server does the same with those moments when the outbox replays them.
+  function soloWork(status) {
+    var timerEl = byId("timer");
+    if (!timerEl || !window.FocusroomPhases || timerEl.getAttribute("data-solo") !== "true") return null;
+    var source = live();
+    if (timerEl.getAttribute("data-phase") !== "work" || source.getAttribute("data-status") !== status) return null;
+    return { timerEl: timerEl, source: source };
+  }
+
+  function currentState(timerEl, source) {
+    return { status: source.getAttribute("data-status"), phase: "work", round: Number(timerEl.getAttribute("data-round")),
+             ends_at_ms: Number(source.getAttribute("data-ends-at-ms")) || null,
+             remaining_ms: Number(source.getAttribute("data-remaining-ms")) || 0 };
+  }
+
+  function holdLocally(atMs) {
+    var found = soloWork("running");
+    if (!found) return false;
+    var state = currentState(found.timerEl, found.source);
+    if (!state.ends_at_ms || atMs >= state.ends_at_ms) return false;  // that focus is over already
+    state.status = "paused";
+    state.remaining_ms = state.ends_at_ms - atMs;
+    state.ends_at_ms = null;
+    applyState(found.timerEl, state, rhythmOf(found.timerEl));
+    return true;
+  }
+
+  function releaseLocally(atMs) {
+    var found = soloWork("paused");
+    if (!found) return false;
+    var state = currentState(found.timerEl, found.source);
+    state.status = "running";
+    state.ends_at_ms = Math.min(atMs, serverNow()) + state.remaining_ms;
+    applyState(found.timerEl, state, rhythmOf(found.timerEl));
+    return true;
+  }
+
+  // The words and classes of the timer, from its data-* attributes (after the page changed them).
+  function showPhase(timerEl) {
+    if (timerEl.getAttribute("data-solo") !== "true") return;  // only solo pages run on alone
+    var status = timerEl.getAttribute("data-status"), phase = timerEl.getAttribute("data-phase");
+    timerEl.className = timerEl.className.replace(/\b(phase|status)-[a-z_]+/g, "").trim() +
+      " phase-" + phase + " status-" + status;
+    var label = timerEl.querySelector(".timer-phase");
+    if (label) {
+      var dot = label.querySelector(".phase-dot");
+      label.textContent = "";
+      if (dot) label.appendChild(dot);
+      label.appendChild(document.createTextNode(timerEl.getAttribute("data-phase-label")));
+    }
+    var words = timerEl.querySelector(".timer-status");
+    if (words) words.textContent = STATUS_WORDS[status] || status;
+    var headline = timerEl.querySelector(".timer-headline");
+    if (headline && timerEl.getAttribute("data-headline")) headline.textContent = timerEl.getAttribute("data-headline");
   }
 
   // ---------------------------------------------------------------- phase changes
@@ -148,6 +259,7 @@
     var previous = lastKey;
     lastKey = key;
     lastShown = null;
+    showControlsFor(timerEl);
     draw();
     saveTimer();
     if (previous === null || previous === key) return;
@@ -155,6 +267,16 @@
     var phaseChanged = before[1] !== after[1] || before[2] !== after[2];
     var completed = after[0] === "completed" && before[0] !== "completed";
     if (phaseChanged || completed) announcePhase(timerEl);
+  }
+
+  // The host's controls act on the server's timer: while the page shows a state it worked out
+  // itself (a version with a half), they would act on a state the page cannot see; they wait.
+  function showControlsFor(timerEl) {
+    var controls = byId("controls");
+    if (!controls) return;
+    var alone = !Number.isInteger(Number(timerEl.getAttribute("data-version")));
+    controls.inert = alone;
+    controls.classList.toggle("is-stale", alone);
   }
 
   function announcePhase(timerEl) {
@@ -289,6 +411,9 @@
 
   window.Focusroom = window.Focusroom || {};
   window.Focusroom.roomCode = code;
+  window.Focusroom.serverNow = serverNow;  // the outbox stamps kept clicks with the server's time
+  window.Focusroom.holdLocally = holdLocally;
+  window.Focusroom.releaseLocally = releaseLocally;
   window.Focusroom.roomSocketSend = function (obj) {
     if (!socket) {
       var el = byId("socket");
@@ -317,7 +442,7 @@
     unlockAudio();
     if (event.key !== " " || event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target)) return;
     var controls = byId("controls");
-    var button = controls && controls.querySelector("[data-space-action]");
+    var button = controls && !controls.inert && controls.querySelector("[data-space-action]");
     if (!button) return;  // only the host has controls
     event.preventDefault();
     button.click();

@@ -56,6 +56,7 @@ def add_session(page, live_server, start, end, task=None, note=""):
         page.get_by_label("Task", exact=True).select_option(label=task)
     page.get_by_label("Note").fill(note)
     page.get_by_role("button", name="Add session").click()
+    expect(page).to_have_url(re.compile(r"/history#session-\d+$"))  # added: the history shows it
 
 
 def test_manual_entry_and_its_edit(live_server, page, console_errors):

@@ -1,5 +1,6 @@
 """Idempotency-Key on creates (webapp/idempotency.py): the offline outbox may send a create twice,
 and it must exist once. SQLite and PostgreSQL (TEST_DATABASE_URL)."""
+import re
 import uuid
 from datetime import datetime, timezone
 
@@ -220,3 +221,93 @@ def test_an_offline_edit_older_than_the_last_change_loses_and_says_so(client, si
     assert (again.status_code, again.headers["Location"]) == (302, won.headers["Location"])
     assert edit(client, entry.id, "Typed online", "edit-3").status_code == 302  # no edited_at: it is the latest
     assert note_of(entry.id) == "Typed online"
+
+
+# ---------------------------------------------------------------- sent online, kept when it did not arrive
+
+def test_a_kept_copy_with_the_moment_it_happened_matches_the_send_that_did_arrive(client, signed_in):
+    """Online, the click went out without `started_at`; the page kept it (a 504 from a proxy) with the
+    moment of the click. The send had reached the server after all: the replay gets its answer."""
+    data = {"start_time": "2024-05-01T09:00", "end_time": "2024-05-01T09:45", "note": "Intro"}
+    first = form_post(client, "/history/new", data, "entry-9")
+    kept = form_post(client, "/history/new", {**data, "edited_at": "2024-05-01T10:00:00Z"}, "entry-9")
+    assert (first.status_code, kept.status_code, kept.headers.get("Idempotent-Replayed")) == (302, 302, "true")
+    assert count(FocusSession) == 1
+
+
+def test_a_page_submit_gets_its_redirect_as_a_location_to_follow(client, signed_in):
+    token = csrf_token_from(client.get("/history/new").get_data(as_text=True))
+    data = {"start_time": "2024-05-01T09:00", "end_time": "2024-05-01T09:45", "note": "Intro", "csrf_token": token}
+    headers = {"Idempotency-Key": "page-1", idempotency.PAGE_SUBMIT_HEADER: "page"}
+    answer = client.post("/history/new", data=data, headers=headers)
+    assert answer.status_code == 204
+    assert re.match(r"^/history#session-\d+$", answer.headers[idempotency.PAGE_LOCATION_HEADER])
+    again = client.post("/history/new", data=data, headers=headers)  # replayed: the same place to go
+    assert (again.status_code, again.headers[idempotency.PAGE_LOCATION_HEADER]) == (
+        204, answer.headers[idempotency.PAGE_LOCATION_HEADER])
+    assert count(FocusSession) == 1
+    refused = client.post("/history/new", data={**data, "end_time": "2024-05-01T08:00"},
+                          headers={**headers, "Idempotency-Key": "page-2"})
+    assert refused.status_code == 422 and idempotency.PAGE_LOCATION_HEADER not in refused.headers
+
+
+def test_an_online_click_with_a_key_is_still_answered_with_its_panel(client, signed_in):
+    """htmx sends the key too (so a failed send can be kept); a refusal is still the panel's warning."""
+    token = csrf_token_from(client.get("/tasks").get_data(as_text=True))
+    answer = client.post("/focus/interrupted", data={"type": "phone", "csrf_token": token},
+                         headers={"Idempotency-Key": "int-3", "HX-Request": "true"})
+    assert answer.status_code == 200 and "active session" in answer.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- keys do not pile up
+
+def key_row(user, key, age):
+    from webapp.models import utcnow
+    return IdempotencyKey(user_id=user.id, key=key, fingerprint="f" * 64, status=201, content_type="",
+                          location=None, body="", created_at=utcnow() - age)
+
+
+def test_keys_past_their_retention_are_pruned_and_newer_ones_kept(alice):
+    from datetime import timedelta
+    from webapp.models import utcnow
+    db.session.add_all([key_row(alice, "old", idempotency.KEY_RETENTION + timedelta(minutes=1)),
+                        key_row(alice, "recent", idempotency.KEY_RETENTION - timedelta(minutes=1))])
+    db.session.commit()
+    assert idempotency.prune_expired(utcnow()) == 1
+    db.session.expire_all()
+    assert db.session.scalars(select(IdempotencyKey.key)).all() == ["recent"]
+
+
+def test_storing_a_key_prunes_now_and_then(api, alice, monkeypatch):
+    from datetime import timedelta
+    monkeypatch.setattr(idempotency, "_next_prune_at", None)
+    db.session.add(key_row(alice, "old", timedelta(days=30)))
+    db.session.commit()
+    assert api("/api/v1/sessions", "new-1", ENTRY).status_code == 201
+    db.session.expire_all()
+    assert db.session.scalars(select(IdempotencyKey.key)).all() == ["new-1"]
+    db.session.add(key_row(alice, "old-2", timedelta(days=30)))  # within the hour: left for the next prune
+    db.session.commit()
+    assert api("/api/v1/sessions", "new-2", {**ENTRY, "start_time": "2024-05-02T08:00:00Z",
+                                               "end_time": "2024-05-02T08:25:00Z"}).status_code == 201
+    assert count(IdempotencyKey) == 3
+
+
+def test_a_rollback_inside_the_view_keeps_nothing_and_asks_for_the_change_again(client, signed_in, monkeypatch):
+    """A service that rolls back and retries (rooms.control after a lost race) would drop what the view
+    wrote before it while the view goes on to answer 'done': with a key, nothing is kept instead, and
+    the 503 makes the outbox send it again."""
+    real_create = services.create_manual
+
+    def create_then_lose_a_race(*args, **kwargs):
+        created = real_create(*args, **kwargs)
+        db.session.rollback()  # what a retry loop does after StaleRoom
+        return created
+    monkeypatch.setattr(services, "create_manual", create_then_lose_a_race)
+    data = {"start_time": "2024-05-01T09:00", "end_time": "2024-05-01T09:45", "note": "Intro"}
+    answer = form_post(client, "/history/new", data, "race-1")
+    assert (answer.status_code, answer.headers["Retry-After"]) == (503, "1")
+    assert (count(FocusSession), count(IdempotencyKey)) == (0, 0)
+    monkeypatch.setattr(services, "create_manual", real_create)
+    assert form_post(client, "/history/new", data, "race-1").status_code == 302  # sent again: saved once
+    assert count(FocusSession) == 1

@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 
 from ..errors import error_response
 from ..idempotency import HEADER as IDEMPOTENCY_HEADER, idempotent
-from ..models import utcnow
 from . import bp, services
 from .forms import CheckinForm, ConfirmForm, StartFocusForm, fill_task_choices, task_id_of
 from .viewhelpers import client_moment, is_htmx, put_errors
@@ -68,15 +67,19 @@ def interrupt_now():
     """One click on a room page (solo or shared): an interruption starts now in the running session."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    message = None
+    message, status = None, 409
+    clicked_at = client_moment("started_at")  # the offline outbox: when the click really was
     try:
-        session = services.live_session_now(current_user)
-        services.log_interruption(current_user, session.id, type=request.form.get("type"),
-                                  start_time=_started_at(session))
+        if clicked_at is None:
+            session = services.live_session_now(current_user)
+            services.log_interruption(current_user, session.id, type=request.form.get("type"))
+        else:
+            services.log_clicked_interruption(current_user, type=request.form.get("type"), started_at=clicked_at,
+                                              ended_at=client_moment("ended_at"))
     except services.LogError as error:
-        message = error.message
-    if message and request.headers.get(IDEMPOTENCY_HEADER):
-        return error_response(409, message)  # the offline outbox replaying: a plain refusal it can show
+        message, status = error.message, error.status
+    if message and request.headers.get(IDEMPOTENCY_HEADER) and not is_htmx():
+        return error_response(status, message)  # the offline outbox replaying: a plain refusal it can show
     if not is_htmx():
         if message:
             flash(message, "warning")
@@ -84,11 +87,21 @@ def interrupt_now():
     return now_panel(message, warning=True)
 
 
-def _started_at(session):
-    """When the offline outbox saw the click (`started_at`), kept within the session so far;
-    None (now) for an ordinary click."""
-    moment = client_moment("started_at")
-    return None if moment is None else min(max(moment, session.start_time), utcnow())
+@bp.post("/focus/back")
+@login_required
+@idempotent
+def back_now():
+    """"I'm back" said offline, sent later by the outbox (the page never knew the interruption's id):
+    the open interruption ends at `ended_at`, the moment the page saw."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.end_clicked_interruption(current_user, ended_at=client_moment("ended_at"))
+    except services.LogError as error:
+        if request.headers.get(IDEMPOTENCY_HEADER) and not is_htmx():
+            return error_response(error.status, error.message)
+        flash(error.message, "warning")
+    return redirect(url_for("focus.index"))
 
 
 @bp.post("/focus/<code>/checkin")

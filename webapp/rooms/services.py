@@ -210,15 +210,18 @@ def leave(room: Room, user: User, now: datetime) -> None:
         publishing.participants_changed(room, now)
 
 
-def control(room: Room, user: User, action: str, now: datetime) -> timer_service.TimerChange:
-    """A host's start/pause/resume/skip/reset/end. NotAllowed for anyone else."""
+def control(room: Room, user: User, action: str, now: datetime, *,
+            at: datetime | None = None) -> timer_service.TimerChange:
+    """A host's start/pause/resume/skip/reset/end. NotAllowed for anyone else. `at`: when it
+    happened, if before `now` (a click an offline page sends later; the caller checks it is
+    still in the current phase)."""
     if action not in timer_service.ACTIONS:
         raise RoomNotFound("There is no such control.")
     for _ in range(3):
         if user is None or room.host_id != user.id:
             raise NotAllowed("Only the host can control the timer.")
         try:
-            change = timer_service.change(room, now, action)
+            change = timer_service.change(room, at or now, action)
             db.session.commit()
         except TimerError as error:
             db.session.rollback()

@@ -5,6 +5,7 @@ caller needs is named here. Services validate every field before writing, commit
 LogError subclasses (NotFound 404, Conflict 409, Invalid 422 with per-field messages); they never
 build responses.
 """
+from .clicked import end_clicked_interruption, log_clicked_interruption
 from .errors import Conflict, Invalid, LogError, NotFound, Problems
 from .interruptions import (TYPE_LABELS, delete_interruption, end_interruption, log_interruption,
                             open_interruption, owned_interruption, pending_detected, record_detected,
@@ -30,7 +31,8 @@ __all__ = [
     "start_session", "update_session",
     "figures", "is_tracked", "settle_untracked",
     "delete_interruption", "end_interruption", "log_interruption", "open_interruption", "owned_interruption",
-    "pending_detected", "record_detected", "session_interruptions", "update_interruption",
+    "pending_detected", "record_detected", "log_clicked_interruption",
+    "end_clicked_interruption", "session_interruptions", "update_interruption",
     "active_solo_room", "close_open_interruptions", "end_solo", "live_session_now",
     "solo_record", "solo_task", "start_solo", "check_in", "check_intention", "finished_solo_room",
     "has_preferences", "preferences_of", "room_checkin", "solo_host",

@@ -189,24 +189,29 @@ def _own_solo_room(user: User, session: FocusSession) -> Room | None:
     return room
 
 
-def hold_for_interruption(user: User, session: FocusSession, now: datetime) -> bool:
+def hold_for_interruption(user: User, session: FocusSession, now: datetime, at: datetime | None = None) -> bool:
     """A live interruption in a solo focus pauses its countdown (the paused time is not counted as
-    focus). True when it paused. Commits and publishes through the room's control."""
+    focus). True when it paused. Commits and publishes through the room's control.
+    `at`: the click was earlier (sent later by an offline page); it pauses the countdown as of then,
+    if that focus is still the one running, else the phase has gone on and stays as it is."""
     from ...rooms import services as rooms
 
     room = _own_solo_room(user, session)
     if room is None or room.phase != "work" or room.status != "running":
         return False
+    if at is not None and not in_running_phase(room.phase_started_at, room.phase_ends_at, at):
+        return False
     try:
-        rooms.control(room, user, "pause", now)
+        rooms.control(room, user, "pause", now, at=at)
     except rooms.RoomError:
         return False  # the phase ended at this very moment: nothing left to hold
     return True
 
 
-def release_after_interruption(user: User, session: FocusSession, now: datetime) -> bool:
+def release_after_interruption(user: User, session: FocusSession, now: datetime, at: datetime | None = None) -> bool:
     """"I'm back" in a solo focus resumes the countdown it paused (when nothing else holds it).
-    True when it resumed."""
+    True when it resumed. `at`: "I'm back" was said earlier, on an offline page: the countdown runs
+    on from then (the next tick ends the phase if its deadline has passed meanwhile)."""
     from ...rooms import services as rooms
 
     room = _own_solo_room(user, session)
@@ -215,10 +220,15 @@ def release_after_interruption(user: User, session: FocusSession, now: datetime)
     if any(i.end_time is None for i in session.interruptions):
         return False
     try:
-        rooms.control(room, user, "resume", now)
+        rooms.control(room, user, "resume", now, at=at)
     except rooms.RoomError:
         return False
     return True
+
+
+def in_running_phase(phase_started_at: datetime | None, phase_ends_at: datetime | None, at: datetime) -> bool:
+    """Whether `at` lies in the running phase [its start, its deadline)."""
+    return phase_ends_at is not None and at < phase_ends_at and (phase_started_at is None or phase_started_at <= at)
 
 
 # --- the check-in -------------------------------------------------------------------------------

@@ -1,0 +1,118 @@
+// A room page's interruptions without the server: a click the outbox keeps (offline, or a send
+// that did not arrive) shows "Interrupted" with an "I'm back" button, as a click the server took
+// does, and holds a solo focus's countdown as of the click (room.js holdLocally). "I'm back" is a
+// form the outbox keeps too (POST /focus/back with the moment it was said), so it is sent after
+// its interruption; the countdown runs on from then. A reload without a network shows the same,
+// from what waits in the outbox. Once everything is sent, the server's own panel replaces ours.
+(function () {
+  "use strict";
+
+  var INTERRUPTED = "/focus/interrupted", BACK = "/focus/back";
+  var original = null;  // the panel's buttons, to put back after "I'm back"
+
+  function panel() { return document.getElementById("live-now"); }
+  function pathOf(item) { try { return new URL(item.url, window.location.href).pathname; } catch (e) { return ""; } }
+  function field(item, name) {
+    var found = item.fields.filter(function (f) { return f[0] === name; })[0];
+    return found ? found[1] : null;
+  }
+  function token() {
+    var input = document.querySelector('input[name="csrf_token"]');
+    return input ? input.value : "";
+  }
+
+  function typeLabel(kind) {
+    var button = (original || panel()).querySelector('button[name="type"][value="' + kind + '"]');
+    return button ? button.textContent.trim() : kind;
+  }
+
+  function clock(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function showInterrupted(item) {
+    var element = panel();
+    if (!element) return;
+    if (!original) original = element.cloneNode(true);
+    var kind = field(item, "type") || "unknown", since = Date.parse(field(item, "started_at")) || Date.now();
+    element.className = "live-interruptions is-interrupted is-kept";
+    element.textContent = "";
+    var state = document.createElement("p");
+    state.className = "live-state";
+    var strong = document.createElement("strong");
+    strong.textContent = "Interrupted: " + typeLabel(kind);
+    var muted = document.createElement("span");
+    muted.className = "muted";
+    muted.textContent = " since " + clock(since) + " · waiting to sync";
+    state.appendChild(strong);
+    state.appendChild(muted);
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = BACK;
+    form.setAttribute("data-outbox", "I'm back");
+    form.setAttribute("data-outbox-time", "ended_at");
+    var csrf = document.createElement("input");
+    csrf.type = "hidden";
+    csrf.name = "csrf_token";
+    csrf.value = token();
+    var button = document.createElement("button");
+    button.type = "submit";
+    button.className = "back-button";
+    button.textContent = "I'm back";
+    form.appendChild(csrf);
+    form.appendChild(button);
+    element.appendChild(state);
+    element.appendChild(form);
+  }
+
+  function showButtons() {
+    var element = panel();
+    if (!element || !original) return;
+    element.replaceWith(original);
+    original = null;
+  }
+
+  document.addEventListener("focusroom:kept", function (event) {
+    var item = event.detail, path = pathOf(item), Focusroom = window.Focusroom || {};
+    if (path === INTERRUPTED) {
+      if (Focusroom.holdLocally) Focusroom.holdLocally(Date.parse(field(item, "started_at")) || Date.now());
+      showInterrupted(item);
+    } else if (path === BACK) {
+      if (Focusroom.releaseLocally) Focusroom.releaseLocally(Date.parse(field(item, "ended_at")) || Date.now());
+      showButtons();
+    }
+  });
+
+  // A reload without a network: still interrupted if the last kept interruption has no "I'm back" after it.
+  function restore() {
+    if (!window.focusroomOutbox || !panel()) return;
+    window.focusroomOutbox.items().then(function (items) {
+      var open = null;
+      items.forEach(function (item) {
+        if (item.state !== "waiting") return;
+        if (pathOf(item) === INTERRUPTED) open = item;
+        else if (pathOf(item) === BACK) open = null;
+      });
+      if (open) showInterrupted(open);
+    }).catch(function () {});
+  }
+
+  // Everything sent: the server's panel (with its own "I'm back", or the buttons) replaces ours.
+  document.addEventListener("focusroom:synced", function () {
+    if (!panel()) return;
+    fetch(window.location.href, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (!html) return;
+      var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live-now");
+      var current = panel();
+      if (!fresh || !current) return;
+      current.replaceWith(fresh);
+      original = null;
+      if (window.htmx) window.htmx.process(fresh);
+    }).catch(function () {});
+  });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restore);
+  else restore();
+})();
