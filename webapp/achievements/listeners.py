@@ -28,6 +28,16 @@ def session_recorded(event: events.SessionRecorded) -> None:
     unlocks.check(user.id, event.at, names, known)
 
 
+def session_deleted(event: events.SessionDeleted) -> None:
+    """Its time leaves the boards and totals; achievements already unlocked stay unlocked (with
+    their unlock time: a badge, once earned, is not taken away), while progress shown on locked
+    ones is computed from the records and totals, so it follows at once."""
+    record: FocusSession = event.record
+    user = db.session.get(User, record.user_id)
+    if user is not None:
+        totals.debit_record(record, user)
+
+
 def room_finished(event: events.RoomFinished) -> None:
     room = event.room
     if room.is_solo or room.host_id is None:
@@ -41,6 +51,7 @@ def forum_contributed(event: events.ForumContributed) -> None:
 
 LISTENERS = {
     events.SessionRecorded: session_recorded,
+    events.SessionDeleted: session_deleted,
     events.RoomFinished: room_finished,
     events.ForumContributed: forum_contributed,
 }

@@ -1,4 +1,4 @@
-"""Precomputed focus totals, updated when a session is recorded (never by rescanning history).
+"""Precomputed focus totals, updated when a session is recorded or deleted (never by rescanning history).
 
 Design (the issue asks us to say what we chose and why):
 - `focus_quarters` holds each person's counted seconds per UTC quarter hour. Every time zone's
@@ -16,6 +16,11 @@ Design (the issue asks us to say what we chose and why):
 - Only server-witnessed focus is credited: records of rooms and solo rooms (live-tracked, with a
   room), their active seconds only, at most 12 h each, overlaps once (rules/leaderboard.py).
   Manual entries and imports never reach these tables.
+- Deleting a credited record (history, API) takes its credit back in the same transaction and
+  gives the time only it covered to the records it overlapped (overlaps.py). Counted records'
+  times and tallies cannot be edited (focus/services/sessions.py), so an edit changes nothing here.
+  Totals are kept in the person's zone at the time of crediting: after a change of zone, an old
+  record's debit lands on the days of the new zone (the quarter hours stay exact).
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from ..accounts.timezones import zone_of
 from ..extensions import db
 from ..models import FocusQuarter, FocusSession, FocusTotal, User
 from ..rules import leaderboard as rules
+from . import overlaps
 
 COUNTED_SOURCES = ("room", "solo")
 
@@ -62,39 +68,72 @@ def _span(record: FocusSession) -> rules.Span:
     return int(record.start_time.timestamp()), int(record.end_time.timestamp())
 
 
-def covered_spans(record: FocusSession) -> list[rules.Span]:
-    """Spans of the person's other records credited already that overlap this one."""
-    rows = db.session.execute(
-        select(FocusSession.start_time, FocusSession.end_time).where(
-            FocusSession.user_id == record.user_id, FocusSession.id != record.id,
-            FocusSession.board_seconds.is_not(None),
-            FocusSession.start_time < record.end_time, FocusSession.end_time > record.start_time)).all()
-    return [(int(start.timestamp()), int(end.timestamp())) for start, end in rows]
-
-
 def credit_record(record: FocusSession, user: User) -> dict[tuple[str, date], int]:
     """Add a just-recorded session's counted seconds to the person's quarters and totals (no
-    commit: it joins the recording transaction). Returns the (period, starts) -> seconds added."""
+    commit: it joins the recording transaction). Returns the (period, starts) -> seconds added.
+
+    Commonly the record is the last of its overlapping records to close: it is credited over what
+    they leave uncovered, one read and three writes. Otherwise its group is credited again in
+    order (overlaps.py), so a later deletion can take exactly this credit back."""
     if not is_counted(record):
         return {}
     if record.id is None:
         db.session.flush()
-    quarters = rules.credit((record.active_ms or 0) // 1000, _span(record), covered_spans(record))
+    others = [row for row in overlaps.overlapping(record.user_id, record.start_time, record.end_time)
+              if row.id != record.id]
+    members: list = []
+    if all(overlaps.order_key(row) < overlaps.order_key(record) for row in others):
+        quarters = rules.credit((record.active_ms or 0) // 1000, _span(record),
+                                [(int(row.start_time.timestamp()), int(row.end_time.timestamp())) for row in others])
+        mine = sum(quarters.values())
+    else:
+        members = [row for row in overlaps.group(record.user_id, record.start_time, record.end_time)
+                   if row.id != record.id]
+        quarters, credited = overlaps.recredit(members, sorted([*members, record], key=overlaps.order_key))
+        mine = credited.pop(record.id)
     # Compare-and-set: only the first announcement of a record credits it.
     table = FocusSession.__table__
     claimed = db.session.execute(
         update(table).where(table.c.id == record.id, table.c.board_seconds.is_(None))
-        .values(board_seconds=sum(quarters.values())).returning(table.c.id)).first()
-    if claimed is None or not quarters:
+        .values(board_seconds=mine).returning(table.c.id)).first()
+    if claimed is None:
         return {}
-    set_committed_value(record, "board_seconds", sum(quarters.values()))
+    set_committed_value(record, "board_seconds", mine)
+    if members:
+        overlaps.store_board_seconds(credited, members)
+    return _apply(user, quarters)
+
+
+def debit_record(record: FocusSession, user: User) -> dict[tuple[str, date], int]:
+    """Take a credited record off the boards before it is deleted (no commit), and give the time
+    it alone covered back to the records it overlapped. Returns the (period, starts) -> seconds
+    changed (negative: taken off)."""
+    if record.board_seconds is None or record.end_time is None:
+        return {}
+    members = overlaps.group(record.user_id, record.start_time, record.end_time)
+    rest = [row for row in members if row.id != record.id]
+    quarters, credited = overlaps.recredit(members, rest)
+    overlaps.store_board_seconds(credited, rest)
+    set_committed_value(record, "board_seconds", None)
+    return _apply(user, quarters)
+
+
+def _apply(user: User, quarters: dict[int, int]) -> dict[tuple[str, date], int]:
+    """Add (or, negative, take off) seconds per quarter, and the same to the person's own days,
+    weeks and months."""
+    if not quarters:
+        return {}
     add_quarter, add_total = _upserts(db.session.get_bind().dialect.name)
     db.session.execute(add_quarter, [{"user_id": user.id, "quarter": quarter, "seconds": seconds}
                                      for quarter, seconds in quarters.items()])
-    totals = rules.totals_by_period(quarters, zone_of(user.timezone))
+    totals = {key: seconds for key, seconds in rules.totals_by_period(quarters, zone_of(user.timezone)).items()
+              if seconds}
     listed = is_listed(user)
-    db.session.execute(add_total, [{"user_id": user.id, "period": period, "starts": starts, "seconds": seconds,
-                                    "listed": listed} for (period, starts), seconds in totals.items()])
+    if totals:
+        db.session.execute(add_total, [{"user_id": user.id, "period": period, "starts": starts, "seconds": seconds,
+                                        "listed": listed} for (period, starts), seconds in totals.items()])
+    if any(seconds < 0 for seconds in quarters.values()):
+        overlaps.drop_emptied(user.id, quarters)
     return totals
 
 
