@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,12 +28,17 @@ def order_key(row) -> tuple[datetime, int]:
     return row.end_time, row.id
 
 
+_sessions = FocusSession.__table__
+_OVERLAPPING = select(_sessions.c.id, _sessions.c.start_time, _sessions.c.end_time, _sessions.c.active_ms,
+                      _sessions.c.board_seconds).where(
+    _sessions.c.user_id == bindparam("user_id"), _sessions.c.board_seconds.is_not(None),
+    _sessions.c.start_time < bindparam("end"), _sessions.c.end_time > bindparam("start"))
+
+
 def overlapping(user_id: int, start: datetime, end: datetime) -> list:
-    return list(db.session.execute(
-        select(FocusSession.id, FocusSession.start_time, FocusSession.end_time, FocusSession.active_ms,
-               FocusSession.board_seconds)
-        .where(FocusSession.user_id == user_id, FocusSession.board_seconds.is_not(None),
-               FocusSession.start_time < end, FocusSession.end_time > start)).all())
+    """The person's credited records whose span overlaps [start, end) (built once: this runs for
+    every recorded session)."""
+    return list(db.session.execute(_OVERLAPPING, {"user_id": user_id, "start": start, "end": end}).all())
 
 
 def group(user_id: int, start: datetime, end: datetime) -> list:
