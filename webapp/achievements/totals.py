@@ -32,7 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.timezones import zone_of
 from ..extensions import db
-from ..models import FocusQuarter, FocusSession, FocusTotal, User
+from ..models import FocusSession, FocusTotal, User
 from ..rules import leaderboard as rules
 from . import overlaps
 
@@ -77,9 +77,9 @@ def _span(record: FocusSession) -> rules.Span:
     return int(record.start_time.timestamp()), int(record.end_time.timestamp())
 
 
-_CLAIM = (update(FocusSession.__table__)
-          .where(FocusSession.__table__.c.id == bindparam("record_id"), FocusSession.__table__.c.board_seconds.is_(None))
-          .values(board_seconds=bindparam("credited")).returning(FocusSession.__table__.c.id))
+_sessions = FocusSession.__table__
+_CLAIM = (update(_sessions).where(_sessions.c.id == bindparam("record_id"), _sessions.c.board_seconds.is_(None))
+          .values(board_seconds=bindparam("credited")).returning(_sessions.c.id))
 
 
 def credit_record(record: FocusSession, user) -> dict[tuple[str, date], int]:

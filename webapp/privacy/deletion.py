@@ -1,8 +1,9 @@
 """Deleting an account: everything personal goes, in one transaction.
 
 Sessions, interruptions, tasks, API tokens, login sessions, reset links and room participations
-are deleted; solo rooms too; so are their leaderboard totals, achievements and follows (both ways). A shared room the person hosts passes to whoever has been present
-longest, or is archived when nobody is there. Content other people see (forum posts, once the
+are deleted; solo rooms too; so are the leaderboard totals, achievements and follows (both ways).
+A shared room the person hosts passes to whoever has been present longest, or is archived when
+nobody is there. Content other people see (forum posts, once the
 forum exists) must keep its author row: when any other table still points at the user, the row
 stays, anonymised ("[deleted account]", no username, e-mail or password); otherwise it goes.
 """
