@@ -1,14 +1,17 @@
 """Deleting a session from history takes exactly its time off the boards; overlaps still count once."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token_from
 from tests.support.achievements import record
+from webapp import events
 from webapp.achievements import boards, follows, metrics
 from webapp.extensions import db
 from webapp.focus import services as focus
 from webapp.models import AchievementUnlock, FocusQuarter, FocusSession, FocusTotal
+from webapp.privacy.deletion import delete_account
 
 UTC = timezone.utc
 NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -133,7 +136,25 @@ def test_an_unlocked_achievement_keeps_its_unlock_time_when_its_session_is_delet
 def test_a_deleted_account_leaves_every_board(client, auth, make_user):
     me, friend = people(make_user)
     record(friend, NINE, 25)
-    from webapp.privacy.deletion import delete_account
     delete_account(friend, LATER)
     assert board(me, "global") == {}
     assert db.session.execute(select(FocusTotal).where(FocusTotal.user_id == friend.id)).first() is None
+
+
+def test_a_counted_sessions_times_cannot_be_edited_so_edits_never_move_the_boards(make_user):
+    me, friend = people(make_user)
+    session = record(friend, NINE, 50, active_minutes=40)
+    with pytest.raises(focus.Conflict):
+        focus.update_session(friend, session.id, start_time=NINE - timedelta(hours=2), end_time=NINE, now=LATER)
+    focus.update_session(friend, session.id, note="Chapter 3", now=LATER)
+    assert everywhere(me, "Friend") == (40 * 60, 40 * 60)
+
+
+def test_a_repeated_announcement_after_an_out_of_order_credit_changes_nothing(make_user):
+    me, friend = people(make_user)
+    record(friend, NINE, 120)
+    short = record(friend, NINE + timedelta(minutes=30), 30, active_minutes=20)
+    before = everywhere(me, "Friend")
+    events.announce(events.SessionRecorded(short, short.end_time))
+    db.session.commit()
+    assert everywhere(me, "Friend") == before == (110 * 60, 110 * 60)
