@@ -3,14 +3,17 @@
 Builds a database with --users people (default 100,000) and --sessions server-witnessed room
 sessions (default 5,000,000, spread over the last --days days, never overlapping per person),
 plus the precomputed tables the boards read (focus_quarters, focus_totals), as crediting each
-session at record time would have left them. Then times, through the same functions the pages
-and the API call:
+session at record time would have left them (set-based SQL: bench/leaderboard_build.py; about
+1.5 min on SQLite, 6 min on PostgreSQL here, under load). The database is kept, so the timed part
+can run again alone (--reuse). Then times, through the same functions the pages and the API call:
   - the global weekly board: top 50 plus the viewer's own rank (viewers outside the top 50),
   - a friends weekly board of 200 friends, exact in the viewer's zone,
-  - unlock detection for one recorded session (credit the totals + check achievements), rolled back.
+  - unlock detection for one recorded session (credit the totals + check achievements), rolled back,
+  - taking a deleted session off the boards (SessionDeleted's debit), rolled back.
 Goal: <= 50 ms per board, <= 5 ms per unlock detection, on SQLite and PostgreSQL.
 Prints one line per figure, then one JSON line last.
-Run: python -m bench.leaderboard [--database-url postgresql+psycopg://...] [--users N --sessions N]
+Run: python -m bench.leaderboard --build-only [--database-url postgresql+psycopg://.../bench_lb]
+     python -m bench.leaderboard --reuse [--database-url ...] [--label "quiet, 19:25 UTC"]
 """
 from __future__ import annotations
 
@@ -128,6 +131,17 @@ def main() -> None:
         unlock_ms = (statistics.median(walls), min(walls), statistics.median(cpus))
         print(f"unlock detection for a recorded session (credit + check): median {unlock_ms[0]:.2f} ms, "
               f"best {unlock_ms[1]:.2f} ms, CPU {unlock_ms[2]:.2f} ms", flush=True)
+
+        gone = iter(rng.sample(range(1, counts["focus_sessions"] + 1), args.repeat))
+
+        def debit():
+            record = db.session.get(FocusSession, next(gone))
+            if record is not None:
+                listeners.session_deleted(events.SessionDeleted(record, now))
+
+        debit_ms = timed(debit, args.repeat)
+        print(f"a deleted session taken off the boards: median {debit_ms[0]:.2f} ms, best {debit_ms[1]:.2f} ms, "
+              f"CPU {debit_ms[2]:.2f} ms", flush=True)
         db.session.remove()
         db.engine.dispose()
     print(json.dumps({"database": "postgresql" if postgres else "sqlite", **counts,
@@ -135,7 +149,8 @@ def main() -> None:
                       "unlock_ms": round(unlock_ms[0], 2), "global_week_best_ms": round(global_ms[1], 2),
                       "friends_week_best_ms": round(friends_ms[1], 2), "unlock_best_ms": round(unlock_ms[1], 2),
                       "global_week_cpu_ms": round(global_ms[2], 2), "friends_week_cpu_ms": round(friends_ms[2], 2),
-                      "unlock_cpu_ms": round(unlock_ms[2], 2), "measured": args.label}))
+                      "unlock_cpu_ms": round(unlock_ms[2], 2), "delete_ms": round(debit_ms[0], 2),
+                      "delete_best_ms": round(debit_ms[1], 2), "measured": args.label}))
 
 
 if __name__ == "__main__":
