@@ -57,8 +57,11 @@ def _offset_of(user_column: str) -> str:
 
 
 def _pseudo(user: str, n: str, a: int, b: int, modulo: int) -> str:
-    """A deterministic scramble of (person, n) in [0, modulo): repeatable builds, no RNG state."""
-    return f"((({user} * {a}) + ({n} * {b}) + ({user} * {n} * 7)) % {modulo})"
+    """A deterministic scramble of (person, n) in [0, modulo): two rounds of the MINSTD generator
+    (x * 48271 mod 2^31 - 1) over a mix of both, so repeated builds give the same data and people
+    do not share patterns. BIGINT keeps PostgreSQL from overflowing int4."""
+    mixed = f"((CAST({user} AS BIGINT) * {a} + {n} * {b} + 12345) % 2147483647)"
+    return f"(({mixed} * 48271 % 2147483647) * 48271 % 2147483647 % {modulo})"
 
 
 class Builder:
