@@ -12,6 +12,7 @@ from webapp.extensions import db
 from webapp.focus import services as focus
 from webapp.models import AchievementUnlock, FocusQuarter, FocusSession, FocusTotal
 from webapp.privacy.deletion import delete_account
+from webapp.rules import leaderboard as rules
 
 UTC = timezone.utc
 NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -158,3 +159,39 @@ def test_a_repeated_announcement_after_an_out_of_order_credit_changes_nothing(ma
     events.announce(events.SessionRecorded(short, short.end_time))
     db.session.commit()
     assert everywhere(me, "Friend") == before == (110 * 60, 110 * 60)
+
+
+def stored_quarters(user) -> dict[int, int]:
+    return dict(db.session.execute(select(FocusQuarter.quarter, FocusQuarter.seconds)
+                                   .where(FocusQuarter.user_id == user.id, FocusQuarter.seconds != 0)).all())
+
+
+def expected_quarters(records) -> dict[int, int]:
+    """The closing-order fold of the records still there, from scratch."""
+    ordered = sorted(records, key=lambda r: (r.end_time, r.id))
+    total: dict[int, int] = {}
+    for credit in rules.fold((r.id, r.active_ms // 1000, (int(r.start_time.timestamp()), int(r.end_time.timestamp())))
+                             for r in ordered).values():
+        for quarter, seconds in credit.items():
+            total[quarter] = total.get(quarter, 0) + seconds
+    return {q: s for q, s in total.items() if s}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_any_order_of_recording_and_deleting_leaves_exactly_the_fold_of_what_remains(make_user, seed):
+    import random
+    rng = random.Random(seed)
+    friend = make_user("friend")
+    kept = []
+    for _ in range(6):  # recorded in any order, overlapping freely
+        start = NINE + timedelta(minutes=rng.randrange(0, 240))
+        minutes = rng.randrange(10, 120)
+        kept.append(record(friend, start, minutes, active_minutes=minutes * rng.uniform(0.3, 1.0)))
+        assert stored_quarters(friend) == expected_quarters(kept)
+    for gone in rng.sample(kept, 4):
+        focus.delete_session(friend, gone.id)
+        kept.remove(gone)
+        assert stored_quarters(friend) == expected_quarters(kept)
+        week = db.session.execute(select(FocusTotal.seconds).where(
+            FocusTotal.user_id == friend.id, FocusTotal.period == "week")).scalars().all()
+        assert sum(week) == sum(expected_quarters(kept).values())
