@@ -43,6 +43,8 @@ def session_deleted(event: events.SessionDeleted) -> None:
     their unlock time: a badge, once earned, is not taken away), while progress shown on locked
     ones is computed from the records and totals, so it follows at once."""
     record: FocusSession = event.record
+    if record.board_seconds is None:
+        return  # never credited (a manual entry, say): nothing on the boards to take back
     person = totals.person(record.user_id)
     if person is not None:
         totals.debit_record(record, person)
