@@ -96,6 +96,14 @@ class SessionRecorded:
 
 
 @dataclass(frozen=True)
+class SessionDeleted:
+    """A person is deleting a focus-session record from their history: announced just before the
+    row goes, in the same transaction, so listeners can still read it (and take back what it added)."""
+    record: FocusSession
+    at: datetime
+
+
+@dataclass(frozen=True)
 class RoomFinished:
     """A room's timer completed (its last round ran out, or the host ended it) at `at`, after the
     last work phase's records were closed."""

@@ -55,6 +55,37 @@ def test_no_quarter_ever_holds_more_than_its_length():
 
 # ---------------------------------------------------------------- local days and windows
 
+def test_a_group_credited_in_order_counts_its_union_once_with_or_without_any_member():
+    """Fully active overlapping records: the group's credit is the length of their union, and
+    dropping any one of them (a deletion) leaves exactly the union of the others."""
+    import random
+    rng = random.Random(15)
+    start = epoch(2026, 3, 2, 9)
+    for _ in range(200):
+        spans = []
+        for _ in range(rng.randrange(1, 6)):
+            begin = start + rng.randrange(0, 4 * 3600)
+            spans.append((begin, begin + rng.randrange(60, 3 * 3600)))
+        records = sorted(((n, b - a, (a, b)) for n, (a, b) in enumerate(spans)), key=lambda r: (r[2][1], r[0]))
+
+        def union(kept):  # the window's length less what none of `kept` covers
+            window = (start, start + 8 * 3600)
+            return window[1] - window[0] - sum(b - a for a, b in board.uncovered(window, kept))
+
+        whole = board.fold(records)
+        assert sum(sum(q.values()) for q in whole.values()) == union([r[2] for r in records])
+        gone = rng.choice(records)
+        rest = board.fold(r for r in records if r is not gone)
+        assert sum(sum(q.values()) for q in rest.values()) == union([r[2] for r in records if r is not gone])
+
+
+def test_the_order_decides_who_gets_the_shared_part_not_how_much_counts():
+    start = epoch(2026, 3, 2, 9)
+    first, second = ("a", 3600, (start, start + 3600)), ("b", 3600, (start + 1800, start + 5400))
+    assert {k: sum(q.values()) for k, q in board.fold([first, second]).items()} == {"a": 3600, "b": 1800}
+    assert {k: sum(q.values()) for k, q in board.fold([second, first]).items()} == {"b": 3600, "a": 1800}
+
+
 def test_a_day_boundary_in_a_plus_0530_zone():
     before_midnight = epoch(2026, 3, 2, 18, 15) // 900  # 23:45 in Kolkata
     after_midnight = epoch(2026, 3, 2, 18, 30) // 900   # 00:00 the next day there

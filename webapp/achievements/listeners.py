@@ -7,8 +7,8 @@ concerns. Never a rescan of everyone's history.
 from __future__ import annotations
 
 from .. import events
-from ..extensions import db
-from ..models import FocusSession, User
+from ..models import FocusSession
+from ..rules import achievements as rules
 from . import metrics, totals, unlocks
 
 FOCUS_METRICS = ("sessions", "focus_seconds", "streak")
@@ -16,16 +16,38 @@ TOGETHER_METRICS = ("shared_rooms", "partners")
 
 
 def session_recorded(event: events.SessionRecorded) -> None:
+    """Credit the boards, then compute only what a still-locked achievement reads and this
+    session can have moved (runs on every closed work phase: each statement counts)."""
     record: FocusSession = event.record
-    user = db.session.get(User, record.user_id)
-    if user is None or not totals.is_counted(record):
+    if not totals.is_counted(record):
         return
-    added = totals.credit_record(record, user)
-    days = [starts for (period, starts) in added if period == "day"]
-    known = {"streak": metrics.streak_through(user.id, days)} if days else {}
+    person = totals.person(record.user_id)
+    if person is None:
+        return
+    added = totals.credit_record(record, person)
+    done = unlocks.unlocked_codes(person.id)
+    names = rules.needed_metrics(done, FOCUS_METRICS)
+    days = [starts for (period, starts), seconds in added.items() if period == "day" and seconds > 0]
+    if not days:
+        names.discard("streak")  # no day gained time: no streak can have grown
     # Company only changes when this phase had some: otherwise the together metrics stand still.
-    names = FOCUS_METRICS + (TOGETHER_METRICS if metrics.has_company(record) else ())
-    unlocks.check(user.id, event.at, names, known)
+    together = rules.needed_metrics(done, TOGETHER_METRICS)
+    if together and metrics.has_company(record):
+        names |= together
+    known = {"streak": metrics.streak_through(person.id, days)} if "streak" in names else {}
+    unlocks.check(person.id, event.at, names, known, done=done)
+
+
+def session_deleted(event: events.SessionDeleted) -> None:
+    """Its time leaves the boards and totals; achievements already unlocked stay unlocked (with
+    their unlock time: a badge, once earned, is not taken away), while progress shown on locked
+    ones is computed from the records and totals, so it follows at once."""
+    record: FocusSession = event.record
+    if record.board_seconds is None:
+        return  # never credited (a manual entry, say): nothing on the boards to take back
+    person = totals.person(record.user_id)
+    if person is not None:
+        totals.debit_record(record, person)
 
 
 def room_finished(event: events.RoomFinished) -> None:
@@ -41,6 +63,7 @@ def forum_contributed(event: events.ForumContributed) -> None:
 
 LISTENERS = {
     events.SessionRecorded: session_recorded,
+    events.SessionDeleted: session_deleted,
     events.RoomFinished: room_finished,
     events.ForumContributed: forum_contributed,
 }

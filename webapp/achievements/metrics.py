@@ -1,14 +1,18 @@
-"""The metrics achievements read (rules/achievements.py), each one indexed query for one person.
+"""The metrics achievements read (rules/achievements.py) for one person.
 
 Only server-witnessed focus: records with a room (room and solo-room sessions), never manual or
-imported entries. Computed only for the metrics a still-locked achievement needs.
+imported entries. Computed only for the metrics a still-locked achievement needs, and all the
+counts in ONE statement (a scalar subquery each): unlock detection runs inside the recording
+transaction on every closed work phase, and at 5M sessions its cost is statements, not rows.
+The statements are built once with bind parameters, so a check only binds values.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -17,6 +21,7 @@ from ..rules import achievements as rules
 from . import totals
 
 STREAK_LOOKAROUND = max(a.target for a in rules.ACHIEVEMENTS if a.metric == "streak")
+PERSON = bindparam("person_id")
 
 
 def _counted():
@@ -24,14 +29,65 @@ def _counted():
             FocusSession.end_time.is_not(None))
 
 
-def completed_phases(user_id: int) -> int:
-    return db.session.execute(select(func.count()).where(
-        FocusSession.user_id == user_id, FocusSession.status == "completed", *_counted())).scalar_one()
+def _completed_phases():
+    return select(func.count()).where(
+        FocusSession.user_id == PERSON, FocusSession.status == "completed", *_counted()).scalar_subquery()
 
 
-def focus_seconds(user_id: int) -> int:
-    return db.session.execute(select(func.coalesce(func.sum(FocusTotal.seconds), 0)).where(
-        FocusTotal.user_id == user_id, FocusTotal.period == "month")).scalar_one()
+def _focus_seconds():
+    return select(func.coalesce(func.sum(FocusTotal.seconds), 0)).where(
+        FocusTotal.user_id == PERSON, FocusTotal.period == "month").scalar_subquery()
+
+
+def _together():
+    """(mine, theirs): pairs of one person's counted room records and someone else's record in the
+    same room whose span overlaps (the same work phase; theirs may still be closing)."""
+    mine, theirs = aliased(FocusSession), aliased(FocusSession)
+    on = ((theirs.room_id == mine.room_id) & (theirs.user_id != mine.user_id)
+          & (theirs.start_time < mine.end_time)
+          & (theirs.end_time.is_(None) | (theirs.end_time > mine.start_time)))
+    return mine, theirs, on
+
+
+def _shared_rooms():
+    mine, theirs, on = _together()
+    return (select(func.count(func.distinct(mine.room_id))).select_from(mine).join(theirs, on)
+            .where(mine.user_id == PERSON, mine.source == "room", mine.end_time.is_not(None)).scalar_subquery())
+
+
+def _partners():
+    mine, theirs, on = _together()
+    return (select(func.count(func.distinct(theirs.user_id))).select_from(mine).join(theirs, on)
+            .where(mine.user_id == PERSON, mine.source == "room", mine.end_time.is_not(None)).scalar_subquery())
+
+
+def _hosted_rooms():
+    """Rooms this person hosted that finished with someone else's focus recorded in them."""
+    return (select(func.count(func.distinct(Room.id))).select_from(Room)
+            .join(FocusSession, FocusSession.room_id == Room.id)
+            .where(Room.host_id == PERSON, Room.is_solo.is_(False), Room.ended_at.is_not(None),
+                   FocusSession.user_id != PERSON, FocusSession.end_time.is_not(None)).scalar_subquery())
+
+
+def _forum_contributions():
+    posts = select(func.count()).select_from(Post).where(Post.author_id == PERSON).scalar_subquery()
+    comments = select(func.count()).select_from(Comment).where(Comment.author_id == PERSON).scalar_subquery()
+    return posts + comments
+
+
+COUNTS = {
+    "sessions": _completed_phases,
+    "focus_seconds": _focus_seconds,
+    "shared_rooms": _shared_rooms,
+    "partners": _partners,
+    "hosted": _hosted_rooms,
+    "forum": _forum_contributions,
+}
+
+
+@lru_cache(maxsize=64)
+def _counts_statement(names: tuple[str, ...]):
+    return select(*(COUNTS[name]().label(name) for name in names))
 
 
 def longest_streak(user_id: int) -> int:
@@ -49,65 +105,34 @@ def streak_through(user_id: int, days: Iterable[date]) -> int:
     return max(rules.run_through(found, day) for day in days)
 
 
-def _together():
-    """(mine, theirs): pairs of one person's counted room records and someone else's record in the
-    same room whose span overlaps (the same work phase; theirs may still be closing)."""
-    mine, theirs = aliased(FocusSession), aliased(FocusSession)
-    on = ((theirs.room_id == mine.room_id) & (theirs.user_id != mine.user_id)
-          & (theirs.start_time < mine.end_time)
-          & (theirs.end_time.is_(None) | (theirs.end_time > mine.start_time)))
-    return mine, theirs, on
+_sessions = FocusSession.__table__
+_COMPANY = select(_sessions.c.id).where(
+    _sessions.c.room_id == bindparam("room_id"), _sessions.c.user_id != bindparam("user_id"),
+    _sessions.c.start_time < bindparam("end"),
+    _sessions.c.end_time.is_(None) | (_sessions.c.end_time > bindparam("start"))).limit(1)
 
 
 def has_company(record: FocusSession) -> bool:
     """Did someone else focus in this record's room during its span (the same work phase)?"""
     if record.source != "room" or record.room_id is None:
         return False
-    return db.session.execute(select(FocusSession.id).where(
-        FocusSession.room_id == record.room_id, FocusSession.user_id != record.user_id,
-        FocusSession.start_time < record.end_time,
-        FocusSession.end_time.is_(None) | (FocusSession.end_time > record.start_time)).limit(1)).first() is not None
-
-
-def shared_rooms(user_id: int) -> int:
-    mine, theirs, on = _together()
-    return db.session.execute(
-        select(func.count(func.distinct(mine.room_id))).select_from(mine).join(theirs, on)
-        .where(mine.user_id == user_id, mine.source == "room", mine.end_time.is_not(None))).scalar_one()
-
-
-def partners(user_id: int) -> int:
-    mine, theirs, on = _together()
-    return db.session.execute(
-        select(func.count(func.distinct(theirs.user_id))).select_from(mine).join(theirs, on)
-        .where(mine.user_id == user_id, mine.source == "room", mine.end_time.is_not(None))).scalar_one()
-
-
-def hosted_rooms(user_id: int) -> int:
-    """Rooms this person hosted that finished with someone else's focus recorded in them."""
-    return db.session.execute(
-        select(func.count(func.distinct(Room.id))).select_from(Room)
-        .join(FocusSession, FocusSession.room_id == Room.id)
-        .where(Room.host_id == user_id, Room.is_solo.is_(False), Room.ended_at.is_not(None),
-               FocusSession.user_id != user_id, FocusSession.end_time.is_not(None))).scalar_one()
-
-
-def forum_contributions(user_id: int) -> int:
-    posts = select(func.count()).select_from(Post).where(Post.author_id == user_id).scalar_subquery()
-    comments = select(func.count()).select_from(Comment).where(Comment.author_id == user_id).scalar_subquery()
-    return db.session.execute(select(posts + comments)).scalar_one()
-
-
-COMPUTE = {
-    "sessions": completed_phases,
-    "focus_seconds": focus_seconds,
-    "streak": longest_streak,
-    "shared_rooms": shared_rooms,
-    "partners": partners,
-    "hosted": hosted_rooms,
-    "forum": forum_contributions,
-}
+    return db.session.execute(_COMPANY, {"room_id": record.room_id, "user_id": record.user_id,
+                                         "start": record.start_time, "end": record.end_time}).first() is not None
 
 
 def metrics_of(user_id: int, names: Iterable[str] = rules.METRICS) -> dict[str, int]:
-    return {name: int(COMPUTE[name](user_id)) for name in names}
+    names = set(names)
+    counted = tuple(sorted(names & set(COUNTS)))
+    values = dict(db.session.execute(_counts_statement(counted), {"person_id": user_id}).one()._mapping) \
+        if counted else {}
+    if "streak" in names:
+        values["streak"] = longest_streak(user_id)
+    return {name: int(values[name]) for name in names}
+
+
+def focus_seconds(user_id: int) -> int:
+    return metrics_of(user_id, ("focus_seconds",))["focus_seconds"]
+
+
+def partners(user_id: int) -> int:
+    return metrics_of(user_id, ("partners",))["partners"]

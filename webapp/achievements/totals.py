@@ -1,4 +1,4 @@
-"""Precomputed focus totals, updated when a session is recorded (never by rescanning history).
+"""Precomputed focus totals, updated when a session is recorded or deleted (never by rescanning history).
 
 Design (the issue asks us to say what we chose and why):
 - `focus_quarters` holds each person's counted seconds per UTC quarter hour. Every time zone's
@@ -16,20 +16,25 @@ Design (the issue asks us to say what we chose and why):
 - Only server-witnessed focus is credited: records of rooms and solo rooms (live-tracked, with a
   room), their active seconds only, at most 12 h each, overlaps once (rules/leaderboard.py).
   Manual entries and imports never reach these tables.
+- Deleting a credited record (history, API) takes its credit back in the same transaction and
+  gives the time only it covered to the records it overlapped (overlaps.py). Counted records'
+  times and tallies cannot be edited (focus/services/sessions.py), so an edit changes nothing here.
+  Totals are kept in the person's zone at the time of crediting: after a change of zone, an old
+  record's debit lands on the days of the new zone (the quarter hours stay exact).
 """
 from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import and_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Boolean, Date, and_, bindparam, select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.timezones import zone_of
 from ..extensions import db
-from ..models import FocusQuarter, FocusSession, FocusTotal, User
+from ..models import FocusSession, FocusTotal, User
 from ..rules import leaderboard as rules
+from . import overlaps
 
 COUNTED_SOURCES = ("room", "solo")
 
@@ -44,57 +49,102 @@ def is_listed(user: User) -> bool:
     return bool(user.on_global_board and not user.profile_private and not user.is_guest)
 
 
-@lru_cache(maxsize=4)
-def _upserts(dialect_name: str):
-    """The two ON CONFLICT statements, built once per dialect (Core tables: no ORM bulk machinery)."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    quarters, totals = FocusQuarter.__table__, FocusTotal.__table__
-    add_quarter = dialect.insert(quarters)
-    add_quarter = add_quarter.on_conflict_do_update(
-        index_elements=["user_id", "quarter"], set_={"seconds": quarters.c.seconds + add_quarter.excluded.seconds})
-    add_total = dialect.insert(totals)
-    add_total = add_total.on_conflict_do_update(
-        index_elements=["user_id", "period", "starts"], set_={"seconds": totals.c.seconds + add_total.excluded.seconds})
-    return add_quarter, add_total
+_users = User.__table__
+_PERSON = select(_users.c.id, _users.c.timezone, _users.c.on_global_board, _users.c.profile_private,
+                 _users.c.is_guest).where(_users.c.id == bindparam("user_id"))
+
+
+def person(user_id: int):
+    """What crediting needs of a person (id, timezone, visibility), without loading the whole User:
+    the listener runs on every recorded session. None when there is no such person."""
+    return db.session.execute(_PERSON, {"user_id": user_id}).first()
+
+
+# The two upserts, written out: the same ON CONFLICT syntax on SQLite and PostgreSQL, and unlike
+# the dialects' insert().on_conflict_do_update() constructs (which SQLAlchemy 2.0 does not cache)
+# compiled once, not on every recorded session.
+_ADD_QUARTERS = text(
+    "INSERT INTO focus_quarters (user_id, quarter, seconds) VALUES (:user_id, :quarter, :seconds) "
+    "ON CONFLICT (user_id, quarter) DO UPDATE SET seconds = focus_quarters.seconds + excluded.seconds")
+_ADD_TOTALS = text(
+    "INSERT INTO focus_totals (user_id, period, starts, seconds, listed) "
+    "VALUES (:user_id, :period, :starts, :seconds, :listed) "
+    "ON CONFLICT (user_id, period, starts) DO UPDATE SET seconds = focus_totals.seconds + excluded.seconds"
+).bindparams(bindparam("starts", type_=Date), bindparam("listed", type_=Boolean))
 
 
 def _span(record: FocusSession) -> rules.Span:
     return int(record.start_time.timestamp()), int(record.end_time.timestamp())
 
 
-def covered_spans(record: FocusSession) -> list[rules.Span]:
-    """Spans of the person's other records credited already that overlap this one."""
-    rows = db.session.execute(
-        select(FocusSession.start_time, FocusSession.end_time).where(
-            FocusSession.user_id == record.user_id, FocusSession.id != record.id,
-            FocusSession.board_seconds.is_not(None),
-            FocusSession.start_time < record.end_time, FocusSession.end_time > record.start_time)).all()
-    return [(int(start.timestamp()), int(end.timestamp())) for start, end in rows]
+_sessions = FocusSession.__table__
+_CLAIM = (update(_sessions).where(_sessions.c.id == bindparam("record_id"), _sessions.c.board_seconds.is_(None))
+          .values(board_seconds=bindparam("credited")).returning(_sessions.c.id))
 
 
-def credit_record(record: FocusSession, user: User) -> dict[tuple[str, date], int]:
+def credit_record(record: FocusSession, user) -> dict[tuple[str, date], int]:
     """Add a just-recorded session's counted seconds to the person's quarters and totals (no
-    commit: it joins the recording transaction). Returns the (period, starts) -> seconds added."""
+    commit: it joins the recording transaction). Returns the (period, starts) -> seconds added.
+    `user`: a User or a `person()` row (id, timezone and visibility are all it reads).
+
+    Commonly the record is the last of its overlapping records to close: it is credited over what
+    they leave uncovered, one read and three writes. Otherwise its group is credited again in
+    order (overlaps.py), so a later deletion can take exactly this credit back."""
     if not is_counted(record):
         return {}
     if record.id is None:
         db.session.flush()
-    quarters = rules.credit((record.active_ms or 0) // 1000, _span(record), covered_spans(record))
+    others = [row for row in overlaps.overlapping(record.user_id, record.start_time, record.end_time)
+              if row.id != record.id]
+    members: list = []
+    if all(overlaps.order_key(row) < overlaps.order_key(record) for row in others):
+        quarters = rules.credit((record.active_ms or 0) // 1000, _span(record),
+                                [(int(row.start_time.timestamp()), int(row.end_time.timestamp())) for row in others])
+        mine = sum(quarters.values())
+    else:
+        members = [row for row in overlaps.group(record.user_id, record.start_time, record.end_time)
+                   if row.id != record.id]
+        quarters, credited = overlaps.recredit(members, sorted([*members, record], key=overlaps.order_key))
+        mine = credited.pop(record.id)
     # Compare-and-set: only the first announcement of a record credits it.
-    table = FocusSession.__table__
-    claimed = db.session.execute(
-        update(table).where(table.c.id == record.id, table.c.board_seconds.is_(None))
-        .values(board_seconds=sum(quarters.values())).returning(table.c.id)).first()
-    if claimed is None or not quarters:
+    claimed = db.session.execute(_CLAIM, {"record_id": record.id, "credited": mine}).first()
+    if claimed is None:
         return {}
-    set_committed_value(record, "board_seconds", sum(quarters.values()))
-    add_quarter, add_total = _upserts(db.session.get_bind().dialect.name)
-    db.session.execute(add_quarter, [{"user_id": user.id, "quarter": quarter, "seconds": seconds}
+    set_committed_value(record, "board_seconds", mine)
+    if members:
+        overlaps.store_board_seconds(credited, members)
+    return _apply(user, quarters)
+
+
+def debit_record(record: FocusSession, user) -> dict[tuple[str, date], int]:
+    """Take a credited record off the boards before it is deleted (no commit), and give the time
+    it alone covered back to the records it overlapped. Returns the (period, starts) -> seconds
+    changed (negative: taken off)."""
+    if record.board_seconds is None or record.end_time is None:
+        return {}
+    members = overlaps.group(record.user_id, record.start_time, record.end_time)
+    rest = [row for row in members if row.id != record.id]
+    quarters, credited = overlaps.recredit(members, rest)
+    overlaps.store_board_seconds(credited, rest)
+    set_committed_value(record, "board_seconds", None)
+    return _apply(user, quarters)
+
+
+def _apply(user, quarters: dict[int, int]) -> dict[tuple[str, date], int]:
+    """Add (or, negative, take off) seconds per quarter, and the same to the person's own days,
+    weeks and months."""
+    if not quarters:
+        return {}
+    db.session.execute(_ADD_QUARTERS, [{"user_id": user.id, "quarter": quarter, "seconds": seconds}
                                      for quarter, seconds in quarters.items()])
-    totals = rules.totals_by_period(quarters, zone_of(user.timezone))
+    totals = {key: seconds for key, seconds in rules.totals_by_period(quarters, zone_of(user.timezone)).items()
+              if seconds}
     listed = is_listed(user)
-    db.session.execute(add_total, [{"user_id": user.id, "period": period, "starts": starts, "seconds": seconds,
-                                    "listed": listed} for (period, starts), seconds in totals.items()])
+    if totals:
+        db.session.execute(_ADD_TOTALS, [{"user_id": user.id, "period": period, "starts": starts, "seconds": seconds,
+                                        "listed": listed} for (period, starts), seconds in totals.items()])
+    if any(seconds < 0 for seconds in quarters.values()):
+        overlaps.drop_emptied(user.id, quarters)
     return totals
 
 
@@ -104,11 +154,18 @@ def relist(user: User) -> None:
                        .values(listed=is_listed(user)).execution_options(synchronize_session=False))
 
 
+@lru_cache(maxsize=2)
+def _focus_days(windowed: bool):
+    from ..rules.achievements import STREAK_DAY_MIN_SECONDS
+    table = FocusTotal.__table__
+    query = select(table.c.starts).where(table.c.user_id == bindparam("user_id"), table.c.period == "day",
+                                         table.c.seconds >= STREAK_DAY_MIN_SECONDS)
+    if windowed:
+        query = query.where(and_(table.c.starts >= bindparam("first"), table.c.starts <= bindparam("last")))
+    return query
+
+
 def focus_days(user_id: int, first: date | None = None, last: date | None = None) -> list[date]:
     """The person's own local days with enough counted focus to count towards a streak."""
-    from ..rules.achievements import STREAK_DAY_MIN_SECONDS
-    query = select(FocusTotal.starts).where(FocusTotal.user_id == user_id, FocusTotal.period == "day",
-                                            FocusTotal.seconds >= STREAK_DAY_MIN_SECONDS)
-    if first is not None:
-        query = query.where(and_(FocusTotal.starts >= first, FocusTotal.starts <= last))
-    return list(db.session.execute(query).scalars())
+    return list(db.session.execute(_focus_days(first is not None),
+                                   {"user_id": user_id, "first": first, "last": last}).scalars())

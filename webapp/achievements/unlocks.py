@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -19,9 +19,12 @@ from ..rules import achievements as rules
 from . import metrics, toast
 
 
+_UNLOCKED = select(AchievementUnlock.__table__.c.code).where(
+    AchievementUnlock.__table__.c.user_id == bindparam("user_id"))
+
+
 def unlocked_codes(user_id: int) -> set[str]:
-    return set(db.session.execute(
-        select(AchievementUnlock.code).where(AchievementUnlock.user_id == user_id)).scalars())
+    return set(db.session.execute(_UNLOCKED, {"user_id": user_id}).scalars())
 
 
 def unlocked_rows(user_id: int) -> dict[str, datetime]:
@@ -49,9 +52,10 @@ def unlock(user_id: int, earned: Iterable[rules.Achievement], at: datetime) -> l
 
 
 def check(user_id: int, at: datetime, metric_names: Iterable[str],
-          known: Mapping[str, int] | None = None) -> list[rules.Achievement]:
-    """Unlock what `metric_names` now earn this person; tell them live (after the commit)."""
-    done = unlocked_codes(user_id)
+          known: Mapping[str, int] | None = None, done: set[str] | None = None) -> list[rules.Achievement]:
+    """Unlock what `metric_names` now earn this person; tell them live (after the commit).
+    `done`: their unlocked codes, when the caller has read them already."""
+    done = unlocked_codes(user_id) if done is None else done
     names = rules.needed_metrics(done, metric_names)
     if not names:
         return []

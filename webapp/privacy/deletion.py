@@ -1,8 +1,9 @@
 """Deleting an account: everything personal goes, in one transaction.
 
 Sessions, interruptions, tasks, API tokens, login sessions, reset links and room participations
-are deleted; solo rooms too. A shared room the person hosts passes to whoever has been present
-longest, or is archived when nobody is there. Content other people see (forum posts, once the
+are deleted; solo rooms too; so are the leaderboard totals, achievements and follows (both ways).
+A shared room the person hosts passes to whoever has been present longest, or is archived when
+nobody is there. Content other people see (forum posts, once the
 forum exists) must keep its author row: when any other table still points at the user, the row
 stays, anonymised ("[deleted account]", no username, e-mail or password); otherwise it goes.
 """
@@ -15,14 +16,15 @@ from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from ..rooms import presence
-from ..models import (ApiToken, CommentLike, FocusSession, IdempotencyKey, Interruption, LoginSession, Participant,
-                      PasswordReset, PostLike, Room, SoloPreferences, Task, User)
+from ..models import (AchievementUnlock, ApiToken, CommentLike, FocusQuarter, FocusSession, FocusTotal, Follow,
+                      IdempotencyKey, Interruption, LoginSession, Participant, PasswordReset, PostLike, Room,
+                      SoloPreferences, Task, User)
 
 DELETED_NAME = "[deleted account]"
 # Tables whose rows pointing at a user are removed or cleared above; any other reference keeps the row.
 _HANDLED = {"interruptions", "focus_sessions", "tasks", "api_tokens", "login_sessions", "password_resets",
             "participants", "rooms", "forum_post_likes", "forum_comment_likes", "solo_preferences",
-            "idempotency_keys"}
+            "idempotency_keys", "focus_quarters", "focus_totals", "achievement_unlocks", "follows"}
 
 
 @dataclass
@@ -53,6 +55,11 @@ def delete_account(user: User, now: datetime) -> Deletion:
         delete(Participant).where(Participant.user_id == user.id),
         delete(Interruption).where(Interruption.user_id == user.id),
         delete(FocusSession).where(FocusSession.user_id == user.id),
+        # Their time leaves every board with their sessions (an anonymised row must not rank).
+        delete(FocusQuarter).where(FocusQuarter.user_id == user.id),
+        delete(FocusTotal).where(FocusTotal.user_id == user.id),
+        delete(AchievementUnlock).where(AchievementUnlock.user_id == user.id),
+        delete(Follow).where((Follow.follower_id == user.id) | (Follow.followed_id == user.id)),
         delete(Participant).where(Participant.room_id.in_(solo_rooms)),
         delete(Room).where(Room.id.in_(solo_rooms)),
         delete(Task).where(Task.user_id == user.id),

@@ -12,7 +12,7 @@ Anti-gaming, in one place:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -64,6 +64,21 @@ def credit(active_seconds: int, span: Span, covered: Iterable[Span] = ()) -> dic
             exact[quarter] += (boundary - cursor) * rate
             cursor = boundary
     return _whole(exact, round(share))
+
+
+def fold(records: Iterable[tuple[Hashable, int, Span]]) -> dict[Hashable, dict[int, int]]:
+    """Credit of each of one person's overlapping records, (key, active seconds, span), taken in
+    the given order: each is credited over what the records before it leave uncovered.
+
+    Crediting in a fixed order (by end, then id: see achievements/overlaps.py) makes the credit
+    of a group of overlapping records a function of the group alone, so it can be taken back
+    exactly when one of them is deleted, and given again without it."""
+    credited: dict[Hashable, dict[int, int]] = {}
+    spans: list[Span] = []
+    for key, active_seconds, span in records:
+        credited[key] = credit(active_seconds, span, spans)
+        spans.append(span)
+    return credited
 
 
 def _whole(exact: Mapping[int, float], total: int) -> dict[int, int]:

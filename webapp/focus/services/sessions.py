@@ -213,11 +213,13 @@ def update_session(user: User, session_id: int, *, note=UNSET, task_id=UNSET, st
     return session
 
 
-def delete_session(user: User, session_id: int) -> None:
-    """Delete an ended session and its interruptions; a running one must be ended first."""
+def delete_session(user: User, session_id: int, *, now: datetime | None = None) -> None:
+    """Delete an ended session and its interruptions; a running one must be ended first.
+    Listeners (leaderboards) take back what it added, in the same transaction."""
     session = owned_session(user, session_id)
     if session.status == "running":
         raise Conflict("End this session before deleting it.", session_id=session.id)
+    events.announce(events.SessionDeleted(session, now or utcnow()))
     db.session.delete(session)
     db.session.commit()
 
