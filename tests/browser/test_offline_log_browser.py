@@ -359,3 +359,64 @@ def test_online_an_interruption_that_does_not_arrive_still_holds_the_countdown(l
     expect(panel).not_to_contain_text("waiting to sync")
     expect(timer).to_have_attribute("data-status", "paused")
     assert counts(live_server, "ivo")[1] == 1
+
+
+def tasks_done(live_server, username):
+    with live_server.app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        return {task.title: task.done for task in db.session.scalars(select(Task).where(Task.user_id == user.id))}
+
+
+def shoot_both_schemes(page, name):
+    """shoot() (phone and desktop light, desktop dark) plus the phone in dark."""
+    shoot(page, name)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_timeout(400)  # Pico's colour transitions
+    page.screenshot(path=str(SHOTS / f"{name}-phone-dark.png"), full_page=True, caret="initial")
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_a_task_ticked_offline_shows_at_once_and_then_takes_the_servers_state(live_server, page, context):
+    sign_in(live_server, page, "tess")
+    with live_server.app.app_context():
+        tess = db.session.scalar(select(User).where(User.username == "tess"))
+        services.create_task(tess, title="Essay", estimated_pomodoros=2)
+        services.create_task(tess, title="Slides", estimated_pomodoros=1)
+    keep_for_offline(page, live_server.url, "/tasks")
+    essay, slides = page.locator(".task-row", has_text="Essay"), page.locator(".task-row", has_text="Slides")
+
+    context.set_offline(True)
+    page.get_by_role("button", name="Mark done: Essay").click()  # shown ticked at once, marked as waiting
+    expect(essay.get_by_role("button", name="Mark not done: Essay")).to_have_attribute("aria-pressed", "true")
+    expect(essay).to_contain_text("waiting to sync")
+    expect(slides).not_to_contain_text("waiting to sync")
+    page.get_by_role("button", name="Mark done: Slides").click()  # ticked, then unticked: as it was
+    page.get_by_role("button", name="Mark not done: Slides").click()
+    expect(page.locator("#outbox .outbox-item.is-waiting")).to_have_count(3)
+    expect(page.locator("#outbox")).to_contain_text("Task marked not done: Slides")
+
+    page.reload()  # the kept page, and the outbox in IndexedDB: still as the person left it
+    expect(essay.get_by_role("button", name="Mark not done: Essay")).to_have_attribute("aria-pressed", "true")
+    expect(essay).to_contain_text("waiting to sync")
+    expect(slides.get_by_role("button", name="Mark done: Slides")).to_have_attribute("aria-pressed", "false")
+    shoot_both_schemes(page, "offline-task-ticked")
+    assert tasks_done(live_server, "tess") == {"Essay": False, "Slides": False}
+
+    with live_server.app.app_context():  # meanwhile, the laptop ticks Slides
+        tess = db.session.scalar(select(User).where(User.username == "tess"))
+        slides_id = db.session.scalar(select(Task.id).where(Task.user_id == tess.id, Task.title == "Slides"))
+        services.toggle_done(tess, slides_id)
+
+    context.set_offline(False)  # replayed: the page then shows what the server holds
+    expect(page.locator("#outbox")).to_have_count(0)
+    expect(slides.get_by_role("button", name="Mark not done: Slides")).to_have_attribute("aria-pressed", "true")
+    expect(essay.get_by_role("button", name="Mark not done: Essay")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".task-row.is-waiting")).to_have_count(0)
+    expect(page.locator(".task-list")).not_to_contain_text("waiting to sync")
+    assert tasks_done(live_server, "tess") == {"Essay": True, "Slides": True}
+
+    page.get_by_role("button", name="Mark not done: Essay").click()  # the server's rows work as before
+    expect(essay.get_by_role("button", name="Mark done: Essay")).to_have_attribute("aria-pressed", "false")
+    assert tasks_done(live_server, "tess") == {"Essay": False, "Slides": True}
