@@ -2,10 +2,16 @@
 
 A hash or a check costs about 94 ms of CPU. Under gevent every request and socket of the worker
 shares one thread, so doing it there would freeze them all for that long (a burst of logins, a
-second of frozen rooms). Under gevent it runs in gevent's native thread pool instead: hashlib's
+second of frozen rooms). Under gevent it runs in a small native thread pool instead: hashlib's
 scrypt releases the GIL, so the event loop goes on meanwhile. Elsewhere it is a direct call.
+
+The pool is our own and leaves the event loop a core: with gevent's shared pool (10 threads) a
+burst of 40 sign-ups ran 10 hashes at once on a 2-core machine, the loop's thread got a sixth of
+a CPU for two seconds and the ticker skipped a job (bench/soak.py). Sign-ups in a burst now wait
+their turn (about 94 ms each per thread) instead of stalling every room on the process.
 """
 import gzip
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,11 +54,39 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def off_the_event_loop(function, *args):
-    """`function(*args)`, in gevent's native thread pool when this process runs under gevent."""
+    """`function(*args)`, in the hashing pool's native threads when this process runs under gevent."""
     if _under_gevent():
-        import gevent
-        return gevent.get_hub().threadpool.apply(function, args)
+        return _hashing_pool().apply(function, args)
     return function(*args)
+
+
+_pool = None
+_pool_pid = None
+
+
+def hashing_threads() -> int:
+    """One thread per core but one, at least one: the remaining core is the event loop's."""
+    configured = os.environ.get("PASSWORD_HASH_THREADS")
+    if configured:
+        return max(1, int(configured))
+    return max(1, _cores() - 1)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # what this process may use, not the host's count
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _hashing_pool():
+    """Made lazily, so a gunicorn worker makes its own after the fork (a pool's threads do not
+    survive one)."""
+    global _pool, _pool_pid
+    if _pool is None or _pool_pid != os.getpid():
+        from gevent.threadpool import ThreadPool
+        _pool, _pool_pid = ThreadPool(hashing_threads()), os.getpid()
+    return _pool
 
 
 def _under_gevent() -> bool:

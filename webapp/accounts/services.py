@@ -31,9 +31,22 @@ def find_by_login(login: str) -> User | None:
 def authenticate(login: str, password: str) -> User | None:
     """The user whose credentials these are, or None (never says which part was wrong)."""
     user = find_by_login(login)
-    if not verify_password(user.password_hash if user else None, password):
+    stored = user.password_hash if user else None
+    _release_connection()
+    if not verify_password(stored, password):
         return None
     return user
+
+
+def _release_connection() -> None:
+    """End a read-only transaction before waiting on a hash, so the wait holds no pooled connection.
+
+    Under gevent a hash waits its turn in a small thread pool (passwords.py); a burst of 40
+    logins each holding a connection meanwhile emptied the pool, and the ticker, waiting for
+    one, skipped its jobs (bench/soak.py). Only a session with nothing pending is ended."""
+    session = db.session()  # the request's Session (scoped_session has no in_transaction)
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
 
 
 def register(*, username: str, email: str, password: str, timezone: str | None,
@@ -41,6 +54,10 @@ def register(*, username: str, email: str, password: str, timezone: str | None,
     """Create an account, or turn the given guest into one (keeping its history)."""
     username = username.strip().lower()
     email = email.strip().lower()
+    # Hashed before the first query: waiting for a hashing thread then holds no pooled connection
+    # (see _release_connection); a taken name costs one wasted hash, like a wrong password does.
+    _release_connection()
+    password_hash = hash_password(password)
     if db.session.execute(select(User.id).where(User.username == username)).first():
         raise AccountError("username", "That username is taken.")
     if db.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
@@ -52,7 +69,7 @@ def register(*, username: str, email: str, password: str, timezone: str | None,
         revoke_all_login_sessions(user)
     user.username = username
     user.email = email
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     user.is_guest = False
     if not user.display_name or guest is None:
         user.display_name = username
