@@ -115,7 +115,8 @@ def _stamp_moments(room, before, after, transitions, action, now) -> None:
     """When the current phase and the whole session started and ended (for people, not rules)."""
     if transitions:
         last = transitions[-1]
-        room.phase_started_at = last.at if last.started else None
+        # Running or waiting, the phase became the current one then (a late start checks against it).
+        room.phase_started_at = last.at
     if action == "start":
         room.phase_started_at = now
         room.started_at = room.started_at or now
