@@ -230,7 +230,8 @@ def control(room: Room, user: User, action: str, now: datetime, *,
             _check_late_start(room, at, now)
             at = min(at, now)
         try:
-            change = timer_service.change(room, at or now, action)
+            change = timer_service.change(room, at or now, action,
+                                          started_by_id=user.id if at is not None and action == "start" else None)
             db.session.commit()
         except TimerError as error:
             db.session.rollback()
