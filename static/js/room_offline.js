@@ -141,6 +141,7 @@
     var existing = document.getElementById(id), controls = document.getElementById(timerEl.id.replace(/-timer$/, "-controls"));
     var wanted = event.detail.alone && timerEl.getAttribute("data-solo") === "true" &&
                  timerEl.getAttribute("data-status") === "idle" && controls && !controls.hidden;
+    if (controls) controls.classList.toggle("is-replaced", !!wanted);  // its buttons act on a phase gone by
     if (!wanted) { if (existing) existing.remove(); return; }
     var box = existing || document.createElement("div");
     box.id = id;

@@ -35,6 +35,7 @@ def test_offline_the_next_focus_starts_from_the_click_and_the_server_agrees_late
     context.set_offline(True)  # the break ends on the page: focus 2 waits for a start
     expect(timer).to_have_attribute("data-phase", "work", timeout=10000)
     expect(timer).to_have_attribute("data-status", "idle")
+    expect(page.locator(".room-controls")).to_be_hidden()  # its Pause and Skip act on the break gone by
     start = page.locator(f"#room-{code}-offline-start").get_by_role("button", name="Start focus 2")
     shoot_all(page, "offline-solo-start-waiting")
     clicked_ms = page.evaluate("Date.now()")
@@ -108,3 +109,23 @@ def test_a_refused_offline_start_stays_listed_with_the_servers_message(live_serv
     context.set_offline(False)
     refused = page.locator("#outbox .outbox-item.is-refused")
     expect(refused).to_contain_text("Not accepted: This session is already over", timeout=15000)
+
+
+def test_offline_the_servers_own_start_button_is_kept_too(live_server, page, context):
+    """The phase ended while online (the server's Start shows); the network goes before the click."""
+    code = start_short_solo(live_server, page, "uma")
+    timer = page.locator(".room-timer")
+    page.locator(".room-controls").get_by_role("button", name="Skip to the break").click()
+    expect(timer).to_have_attribute("data-phase", "short_break")
+    publish_deadline_in(live_server, code, 1)
+    expect(timer).to_have_attribute("data-status", "idle", timeout=10000)
+    page.wait_for_function("() => Number.isInteger(Number(document.querySelector('.room-timer').dataset.version))")
+    context.set_offline(True)
+    page.locator(".room-controls").get_by_role("button", name="Start focus 2").click()
+    expect(timer).to_have_attribute("data-status", "running")
+    expect(page.locator("#outbox .outbox-item.is-waiting")).to_contain_text("Start focus 2")
+    local_end = int(timer.get_attribute("data-ends-at-ms"))
+    context.set_offline(False)
+    expect(page.locator("#outbox")).to_have_count(0, timeout=15000)
+    status, phase, round_, ends_at_ms, _ = room_row(live_server, code)
+    assert (status, phase, round_) == ("running", "work", 2) and abs(ends_at_ms - local_end) <= 2000
