@@ -2,7 +2,6 @@
 from the click, keeps the click in the outbox and survives a reload; back online the server runs
 the focus from that same moment, the interruption logged in it arrives once, and replaying the
 same outbox again changes nothing."""
-import re
 
 import pytest
 from playwright.sync_api import expect
