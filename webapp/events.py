@@ -25,9 +25,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class WorkPhaseStarted:
-    """A work phase began running (start, auto-start, a skip into work) at `at`."""
+    """A work phase began running (start, auto-start, a skip into work) at `at`. `started_by_id`:
+    who started it from a page without its socket (a solo page offline, sent later): they were
+    there, so they count as present from `at` though no socket of theirs is open now."""
     room: Room
     at: datetime
+    started_by_id: int | None = None
 
 
 @dataclass(frozen=True)

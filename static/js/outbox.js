@@ -312,7 +312,14 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { render().then(replay); });
-  window.focusroomOutbox = {replay: replay, items: allItems, put: putItem};  // for tests and the console
+  // A change a page makes itself (no form: a solo page's offline Start, room_offline.js), kept like a submit.
+  function keepPost(url, fields, label) {
+    var item = {id: uuid(), account: account(), order: Date.now() * 1000 + (counter++ % 1000), url: url,
+                fields: fields, label: label, state: "waiting", message: "", saved: new Date().toISOString()};
+    return keep(item).then(function () { if (navigator.onLine !== false) replay(); });
+  }
+  window.focusroomOutbox = {replay: replay, items: allItems, put: putItem,  // put, items: for tests and the console
+                            keepPost: keepPost, waiting: function () { return waitingCount; }};
   // A room timer's last known state, so a solo room reloaded without a network counts down right.
   window.focusroomOffline = {
     saveTimer: function (state) {

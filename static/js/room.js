@@ -223,6 +223,19 @@
     return true;
   }
 
+  // A solo phase started without the network (room_offline.js keeps the click for the server, with
+  // its moment): it runs from the click, as the server will run it when the click arrives.
+  function startLocally(atMs) {
+    var timerEl = byId("timer");
+    if (!timerEl || !window.FocusroomPhases || timerEl.getAttribute("data-solo") !== "true" ||
+        live().getAttribute("data-status") !== "idle") return false;
+    var cfg = rhythmOf(timerEl), phase = timerEl.getAttribute("data-phase");
+    var length = Number(live().getAttribute("data-remaining-ms")) || window.FocusroomPhases.phaseMs(cfg, phase);
+    applyState(timerEl, { status: "running", phase: phase, round: Number(timerEl.getAttribute("data-round")),
+                          ends_at_ms: atMs + length, remaining_ms: length }, cfg);
+    return true;
+  }
+
   // The words and classes of the timer, from its data-* attributes (after the page changed them).
   function showPhase(timerEl) {
     if (timerEl.getAttribute("data-solo") !== "true") return;  // only solo pages run on alone
@@ -277,6 +290,7 @@
     var alone = !Number.isInteger(Number(timerEl.getAttribute("data-version")));
     controls.inert = alone;
     controls.classList.toggle("is-stale", alone);
+    document.dispatchEvent(new CustomEvent("focusroom:timer-shown", { detail: { alone: alone, timer: timerEl } }));
   }
 
   function announcePhase(timerEl) {
@@ -414,6 +428,7 @@
   window.Focusroom.serverNow = serverNow;  // the outbox stamps kept clicks with the server's time
   window.Focusroom.holdLocally = holdLocally;
   window.Focusroom.releaseLocally = releaseLocally;
+  window.Focusroom.startLocally = startLocally;
   window.Focusroom.roomSocketSend = function (obj) {
     if (!socket) {
       var el = byId("socket");

@@ -113,6 +113,62 @@
     }).catch(function () {});
   });
 
+  // ---- the next solo phase, started without the network
+  // Offline (or with changes still waiting, which it must not overtake), Start runs the phase on the
+  // page from the click (room.js startLocally, kept in IndexedDB) and keeps the click for the server
+  // (POST .../control/start with `at`), which runs the phase from that same moment when it arrives
+  // (rules/late_start.py): the countdowns agree. Rooms with other people still need the network.
+  function startWords(timerEl) {
+    var phase = timerEl.getAttribute("data-phase");
+    if (phase === "work") return "Start focus " + timerEl.getAttribute("data-round");
+    return phase === "long_break" ? "Start long break" : "Start short break";
+  }
+
+  function mustKeep() {
+    return navigator.onLine === false || (window.focusroomOutbox && window.focusroomOutbox.waiting() > 0);
+  }
+
+  function startOffline(words) {
+    var Focusroom = window.Focusroom || {}, atMs = Focusroom.serverNow ? Focusroom.serverNow() : Date.now();
+    if (!window.focusroomOutbox || !Focusroom.startLocally || !Focusroom.startLocally(atMs)) return;
+    window.focusroomOutbox.keepPost("/r/" + Focusroom.roomCode + "/control/start",
+      [["csrf_token", token()], ["at", new Date(atMs).toISOString()]], words);
+  }
+
+  // A phase the page ended itself waits for a start the server's (inert) controls cannot give: ours.
+  document.addEventListener("focusroom:timer-shown", function (event) {
+    var timerEl = event.detail.timer, id = timerEl.id.replace(/-timer$/, "-offline-start");
+    var existing = document.getElementById(id), controls = document.getElementById(timerEl.id.replace(/-timer$/, "-controls"));
+    var wanted = event.detail.alone && timerEl.getAttribute("data-solo") === "true" &&
+                 timerEl.getAttribute("data-status") === "idle" && controls && !controls.hidden;
+    if (controls) controls.classList.toggle("is-replaced", !!wanted);  // its buttons act on a phase gone by
+    if (!wanted) { if (existing) existing.remove(); return; }
+    var box = existing || document.createElement("div");
+    box.id = id;
+    box.className = "offline-start";
+    box.textContent = "";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "control-primary";
+    button.setAttribute("data-offline-start", "");
+    button.textContent = startWords(timerEl);
+    var note = document.createElement("p");
+    note.className = "muted small-print";
+    note.textContent = "It starts here now and syncs when you are back online.";
+    box.appendChild(button);
+    box.appendChild(note);
+    if (!existing) controls.insertAdjacentElement("beforebegin", box);
+  });
+
+  document.addEventListener("click", function (event) {
+    var own = event.target.closest("[data-offline-start]");
+    var servers = !own && event.target.closest('[hx-post$="/control/start"]');
+    if (!own && !(servers && mustKeep() && document.querySelector('.room-timer[data-solo="true"]'))) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();  // htmx would try (and fail) to send it
+    startOffline((own || servers).textContent.trim());
+  }, true);
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restore);
   else restore();
 })();

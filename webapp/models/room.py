@@ -52,6 +52,7 @@ class Room(db.Model):
     phase_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     remaining_seconds: Mapped[float] = mapped_column(Float, default=25 * 60)
     work_phases_done: Mapped[int] = mapped_column(Integer, default=0)
+    # When the current phase became the current one: running since, or (idle) waiting since.
     phase_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

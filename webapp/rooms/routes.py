@@ -1,12 +1,15 @@
 """Room pages and host controls: thin views that parse, authorize, call a service, render."""
+from datetime import datetime, timezone
+
 from markupsafe import Markup
 from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..accounts.forms import GuestForm
 from ..accounts.sessions import start_login_session
-from ..errors import abort_with
+from ..errors import abort_with, error_response
 from ..extensions import db, limiter
+from ..idempotency import idempotent
 from ..models import utcnow
 from ..textrules import clean_text
 from ..urlparams import query_int
@@ -32,6 +35,20 @@ def _open_room_or_404(code: str):
     except services.RoomNotFound as error:
         abort_with(404, error.message)
     return room
+
+
+def _moment_of_start(action: str):
+    """The `at` of a start sent later (ISO 8601 with its offset); 422 on anything else."""
+    if action != "start":
+        raise services.LateStartRefused("Only a start can be sent with its moment.")
+    try:
+        moment = datetime.fromisoformat(request.form["at"].strip())
+        if moment.utcoffset() is None:
+            raise ValueError("no time zone")
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        raise services.LateStartRefused("The moment of the start is not a time with its zone "
+                                        "(ISO 8601, like 2026-12-03T06:00:00Z).") from None
 
 
 def _refuse(error: services.RoomError):
@@ -186,11 +203,17 @@ def edit(code: str):
 
 @bp.post("/r/<code>/control/<action>")
 @login_required
+@idempotent
 def control(code: str, action: str):
     room = _room_or_404(code)
     now = utcnow()
     try:
-        services.control(room, current_user, action, now)
+        if "at" in request.form:  # a solo page's outbox: the start it made without a network
+            services.start_solo_phase_at(room, current_user, _moment_of_start(action), now)
+        else:
+            services.control(room, current_user, action, now)
+    except services.LateStartRefused as error:
+        return error_response(error.status, error.message)
     except services.RoomError as error:
         _refuse(error)
     if request.form.get("then") == "room":  # a plain form (the results page's "Go again") lands in the room

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from .. import events
 from ..extensions import db
 from ..models import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, Participant, Room, User
+from ..rules.late_start import late_start_refusal
 from ..rules.timer import COMPLETED, IDLE, PAUSED, RUNNING, TimerError
 from . import presence, publishing, timer_service
 from .forms import DEFAULT_SETTINGS, EDITABLE, normalize_code
@@ -46,6 +47,11 @@ class RoomFull(RoomError):
 
 class TimerRefused(RoomError):
     status = 409
+
+
+class LateStartRefused(RoomError):
+    """A start sent later with its moment (an offline page) that cannot be taken as of then."""
+    status = 422
 
 
 def new_code() -> str:
@@ -213,15 +219,19 @@ def leave(room: Room, user: User, now: datetime) -> None:
 def control(room: Room, user: User, action: str, now: datetime, *,
             at: datetime | None = None) -> timer_service.TimerChange:
     """A host's start/pause/resume/skip/reset/end. NotAllowed for anyone else. `at`: when it
-    happened, if before `now` (a click an offline page sends later; the caller checks it is
-    still in the current phase)."""
+    happened, if before `now` (a click an offline page sends later): a start is checked here
+    (LateStartRefused); for a pause or resume the caller checks it is still in the current phase."""
     if action not in timer_service.ACTIONS:
         raise RoomNotFound("There is no such control.")
     for _ in range(3):
         if user is None or room.host_id != user.id:
             raise NotAllowed("Only the host can control the timer.")
+        if at is not None and action == "start":
+            _check_late_start(room, at, now)
+            at = min(at, now)
         try:
-            change = timer_service.change(room, at or now, action)
+            change = timer_service.change(room, at or now, action,
+                                          started_by_id=user.id if at is not None and action == "start" else None)
             db.session.commit()
         except TimerError as error:
             db.session.rollback()
@@ -233,6 +243,23 @@ def control(room: Room, user: User, action: str, now: datetime, *,
             publishing.publish_timer_change(room, now)
         return change
     raise TimerRefused("The timer changed at the same moment. Please try again.")
+
+
+def start_solo_phase_at(room: Room, user: User, at: datetime, now: datetime) -> timer_service.TimerChange:
+    """A solo page without a network started its waiting phase at `at` (sent later by its outbox):
+    the phase runs from then, so its deadline is the one the page counted down to. Checked by
+    rules/late_start.py (LateStartRefused, 422). Rooms with other people need the network."""
+    if not room.is_solo:
+        raise LateStartRefused("Rooms with other people start on the server's clock: "
+                               "this needs the network.")
+    return control(room, user, "start", now, at=at)
+
+
+def _check_late_start(room: Room, at: datetime, now: datetime) -> None:
+    refusal = late_start_refusal(timer_service.state_of(room), timer_service.config_of(room),
+                                 room.phase_started_at, at, now)
+    if refusal:
+        raise LateStartRefused(refusal)
 
 
 def archive(room: Room, user: User, now: datetime) -> None:

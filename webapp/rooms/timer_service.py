@@ -61,11 +61,12 @@ def advance(room: Room, now: datetime) -> TimerChange:
     return change(room, now, None)
 
 
-def change(room: Room, now: datetime, action: str | None) -> TimerChange:
+def change(room: Room, now: datetime, action: str | None, *, started_by_id: int | None = None) -> TimerChange:
     """Catch up with `now`, then apply `action` (one of ACTIONS, or None for a plain advance).
 
     Raises TimerError (user-facing) when the action is not allowed, StaleRoom when another
-    writer changed the row first. On either, nothing has been written.
+    writer changed the row first. On either, nothing has been written. `started_by_id`: see
+    events.WorkPhaseStarted (a start sent later by an offline page).
     """
     cfg = config_of(room)
     before = state_of(room)
@@ -78,7 +79,7 @@ def change(room: Room, now: datetime, action: str | None) -> TimerChange:
     _claim(room)
     _write(room, after)
     _stamp_moments(room, before, after, transitions, action, now)
-    _announce(room, before, caught_up, after, transitions, action, now)
+    _announce(room, before, caught_up, after, transitions, action, now, started_by_id)
     return TimerChange(room, transitions, action)
 
 
@@ -115,7 +116,8 @@ def _stamp_moments(room, before, after, transitions, action, now) -> None:
     """When the current phase and the whole session started and ended (for people, not rules)."""
     if transitions:
         last = transitions[-1]
-        room.phase_started_at = last.at if last.started else None
+        # Running or waiting, the phase became the current one then (a late start checks against it).
+        room.phase_started_at = last.at
     if action == "start":
         room.phase_started_at = now
         room.started_at = room.started_at or now
@@ -140,7 +142,7 @@ def _work_active(state: TimerState) -> bool:
     return state.phase == WORK and state.status in (RUNNING, PAUSED)
 
 
-def _announce(room, before, caught_up, after, transitions, action, now) -> None:
+def _announce(room, before, caught_up, after, transitions, action, now, started_by_id=None) -> None:
     """Events in the order things happened: deadlines first (at their own moments), then the action."""
     for transition in transitions:
         if transition.ended_phase == WORK:
@@ -151,7 +153,7 @@ def _announce(room, before, caught_up, after, transitions, action, now) -> None:
         if transition.started and transition.next_phase == WORK:
             events.announce(events.WorkPhaseStarted(room, transition.at))
     if action == "start" and after.phase == WORK:
-        events.announce(events.WorkPhaseStarted(room, now))
+        events.announce(events.WorkPhaseStarted(room, now, started_by_id))
     elif action == "pause":
         events.announce(events.RoomPaused(room, now))
     elif action == "resume":

@@ -12,8 +12,9 @@ from .outcome import server_was_down
 
 
 def work_phase_started(event: events.WorkPhaseStarted) -> None:
-    """Open a focus-session record for every participant who is connected, from `at`."""
-    services.phase_started(event.room, event.at)
+    """Open a focus-session record for every participant who is connected (or started it from a
+    page offline), from `at`."""
+    services.phase_started(event.room, event.at, event.started_by_id)
 
 
 def work_phase_ended(event: events.WorkPhaseEnded) -> None:

@@ -167,10 +167,11 @@ def open_for(room: Room, participant: Participant, at: datetime, *, elsewhere_en
     return record
 
 
-def phase_started(room: Room, at: datetime) -> None:
+def phase_started(room: Room, at: datetime, started_by_id: int | None = None) -> None:
     for stale in open_records(room):  # a phase end we never heard of: close it where it stands
         finish(room, stale, None, at, finished=False)
-    present = [participant for participant in room.participants if participant.connections > 0]
+    present = [participant for participant in room.participants
+               if participant.connections > 0 or participant.user_id == started_by_id]
     end_running_elsewhere(room, [participant.user_id for participant in present], at)
     for participant in present:
         open_for(room, participant, at, elsewhere_ended=True)
