@@ -2,7 +2,7 @@
 
 Builds a database with --users people (default 100,000) and --sessions server-witnessed room
 sessions (default 5,000,000, spread over the last --days days, never overlapping per person),
-plus the precomputed tables the boards read (focus_quarters, focus_totals), as crediting each
+plus the precomputed tables the boards read (focus_quarters, focus_totals, window_totals), as crediting each
 session at record time would have left them (set-based SQL: bench/leaderboard_build.py; about
 1.5 min on SQLite, 6 min on PostgreSQL here, under load). The database is kept, so the timed part
 can run again alone (--reuse). Then times, through the same functions the pages and the API call:
@@ -49,6 +49,12 @@ def timed(fn, repeat: int) -> tuple[float, float, float]:
     return statistics.median(times), min(times), statistics.median(cpu)
 
 
+def reuse_now() -> datetime:
+    """The timed runs' "now": a minute after the newest session (the build's now is kept this way)."""
+    now = db.session.execute(db.select(db.func.max(FocusSession.end_time))).scalar_one()
+    return now.replace(microsecond=0) + timedelta(minutes=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=f"sqlite:///{DEFAULT_SQLITE}",
@@ -86,10 +92,10 @@ def main() -> None:
             db.engine.dispose()
         if args.build_only:
             return
-        now = db.session.execute(db.select(db.func.max(FocusSession.end_time))).scalar_one()
-        now = now.replace(microsecond=0) + timedelta(minutes=1)
+        now = reuse_now()
         counts = {name: db.session.execute(db.text(f"SELECT count(*) FROM {name}")).scalar_one()
-                  for name in ("users", "focus_sessions", "focus_quarters", "focus_totals")}
+                  for name in ("users", "focus_sessions", "focus_quarters", "focus_totals", "board_windows",
+                               "window_totals")}
         print("rows:", counts, flush=True)
 
         viewers = [db.session.get(User, user_id) for user_id in rng.sample(range(2, args.users + 1), args.repeat)]
