@@ -8,8 +8,8 @@ viewer's window on every read measured 33-343 ms at full size. Instead:
   of people.
 - `window_totals` holds each listed person's seconds in each open window. Every credit and debit
   (totals._apply) adds its per-quarter seconds to the windows they fall in, in the same
-  transaction: one read of the open windows (which also re-reads whether the person is listed)
-  and one batched upsert.
+  transaction: one INSERT .. SELECT .. ON CONFLICT over the open windows (which also re-reads
+  whether the person is listed).
 - The first viewer to ask for a window makes it (a unique constraint: one maker wins a race) and
   fills it once from `focus_quarters`, set-based. On PostgreSQL the filler holds crediting off
   (LOCK focus_quarters IN SHARE MODE, which conflicts with a credit's row writes) so a credit is
@@ -21,10 +21,11 @@ The top 50 is one index range (window_id, seconds) and the viewer's rank one ind
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, bindparam, cast, delete, exists, false, func, insert, select, text, true
+from sqlalchemy import Boolean, Integer, and_, bindparam, cast, delete, false, func, insert, select, text, true
 
 from ..extensions import db
 from ..models import BoardWindow, FocusQuarter, User, UTCDateTime, WindowTotal
@@ -40,15 +41,22 @@ def _listed_users():
                 _users.c.is_guest == false())
 
 
-# Built once: runs on every credited session.
-_OPEN = select(_windows.c.id, _windows.c.first_quarter, _windows.c.after_quarter).where(
-    _windows.c.first_quarter <= bindparam("last"), _windows.c.after_quarter > bindparam("first"),
-    exists().where(_users.c.id == bindparam("user_id"), _listed_users()))
-_ADD = text(
-    "INSERT INTO window_totals (window_id, user_id, seconds) VALUES (:window_id, :user_id, :seconds) "
-    "ON CONFLICT (window_id, user_id) DO UPDATE SET seconds = window_totals.seconds + excluded.seconds")
+# One statement per credit, for the open windows its quarters fall in, if the person is listed
+# (re-read here, after the credit's quarter writes: see relist). The per-quarter seconds go in as
+# one JSON object {quarter: seconds}; only the JSON table function differs between the dialects.
+_ADD = """INSERT INTO window_totals (window_id, user_id, seconds)
+SELECT w.id, :user_id, SUM(CAST(d.value AS INTEGER)) FROM board_windows w JOIN {each} AS d
+  ON CAST(d.key AS INTEGER) >= w.first_quarter AND CAST(d.key AS INTEGER) < w.after_quarter
+WHERE w.first_quarter <= :last AND w.after_quarter > :first AND EXISTS (SELECT 1 FROM users u
+  WHERE u.id = :user_id AND u.on_global_board = :yes AND u.profile_private = :no AND u.is_guest = :no)
+GROUP BY w.id HAVING SUM(CAST(d.value AS INTEGER)) <> 0
+ON CONFLICT (window_id, user_id) DO UPDATE SET seconds = window_totals.seconds + excluded.seconds"""
+_ADD_BY_DIALECT = {
+    name: text(_ADD.format(each=each)).bindparams(bindparam("yes", True, type_=Boolean),
+                                                   bindparam("no", False, type_=Boolean))
+    for name, each in (("sqlite", "json_each(:quarters)"), ("postgresql", "json_each_text(CAST(:quarters AS json))"))}
 _DROP_EMPTIED = delete(_window_totals).where(
-    _window_totals.c.user_id == bindparam("user_id"), _window_totals.c.window_id.in_(bindparam("ids", expanding=True)),
+    _window_totals.c.window_id.in_(select(_windows.c.id)), _window_totals.c.user_id == bindparam("user_id"),
     _window_totals.c.seconds <= 0)
 _MAKE = text("INSERT INTO board_windows (period, first_quarter, after_quarter, created_at) "
              "VALUES (:period, :first, :after, :created_at) "
@@ -62,17 +70,11 @@ def add(user_id: int, quarters: dict[int, int]) -> None:
     writes, so a concurrent filler's lock orders the two)."""
     if not quarters:
         return
-    opened = db.session.execute(_OPEN, {"first": min(quarters), "last": max(quarters), "user_id": user_id}).all()
-    changes = []
-    for window_id, first, after in opened:
-        seconds = sum(value for quarter, value in quarters.items() if first <= quarter < after)
-        if seconds:
-            changes.append({"window_id": window_id, "user_id": user_id, "seconds": seconds})
-    if not changes:
-        return
-    db.session.execute(_ADD, changes)
-    if any(change["seconds"] < 0 for change in changes):
-        db.session.execute(_DROP_EMPTIED, {"user_id": user_id, "ids": [change["window_id"] for change in changes]})
+    statement = _ADD_BY_DIALECT[db.session.get_bind().dialect.name]
+    db.session.execute(statement, {"user_id": user_id, "first": min(quarters), "last": max(quarters),
+                                   "quarters": json.dumps({str(q): s for q, s in quarters.items()})})
+    if any(seconds < 0 for seconds in quarters.values()):
+        db.session.execute(_DROP_EMPTIED, {"user_id": user_id})
 
 
 def _hold_credits() -> None:
