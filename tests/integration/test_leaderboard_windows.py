@@ -116,10 +116,21 @@ def test_ended_windows_are_pruned_when_a_new_one_is_made(make_user):
     everyone(viewer, "day")
     later = NOW + timedelta(days=3)
     everyone(viewer, "day", later)
-    spans = db.session.execute(select(BoardWindow.first_quarter)).scalars().all()
-    _, today, _ = rules.window("day", later, UTC)
-    assert spans == [today]
+    spans = db.session.execute(select(BoardWindow.first_quarter).order_by(BoardWindow.first_quarter)).scalars().all()
+    _, today, tomorrow = rules.window("day", later, UTC)
+    assert spans == [today, tomorrow]  # and the next day's, made with it
     assert db.session.execute(select(func.count()).select_from(WindowTotal)).scalar_one() == 0
+
+
+def test_the_next_window_is_made_ahead_and_credited_before_its_period_starts(make_user):
+    viewer = make_user("viewer", display_name="Viewer", timezone="Asia/Kolkata", on_global_board=True)
+    assert everyone(viewer, "week") == {}  # this week's window, and next week's
+    next_monday = datetime(2026, 3, 9, 0, 0, tzinfo=zone_of("Asia/Kolkata"))
+    record(viewer, next_monday + timedelta(hours=9), 50)
+    made = db.session.execute(select(func.count()).select_from(BoardWindow)).scalar_one()
+    assert everyone(viewer, "week", next_monday + timedelta(days=1)) == {"Viewer": 50 * 60}
+    # Found, not made: the week turned without a fill.
+    assert db.session.execute(select(func.count()).select_from(BoardWindow)).scalar_one() == made == 2
 
 
 NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -16,7 +16,9 @@ viewer's window on every read measured 33-343 ms at full size. Instead:
   either in what it reads or sees the window when it reads the open windows afterwards. SQLite
   runs one writer at a time, which gives the same.
 - Listing, unlisting and privacy changes move the person's rows (`relist`), under the same lock.
-- Windows that ended a day ago or more are pruned when a new one is made.
+- Making a window also makes the zone's next one (empty, so free to fill): at the turn of a day,
+  week or month the new window is already there and credited, no fill holds credits back.
+  Windows that ended a day ago or more are pruned when a new one is made.
 The top 50 is one index range (window_id, seconds) and the viewer's rank one index count.
 """
 from __future__ import annotations
@@ -107,7 +109,9 @@ def _fill_person(user_id: int) -> None:
 
 def window_id(period: str, now: datetime, zone: ZoneInfo) -> tuple[int, int, int]:
     """(id, first quarter, quarter after) of the viewer's current window, made and filled if it is
-    new (then committed at once, so other viewers share it)."""
+    new (then committed at once, so other viewers share it). Making a window also makes the zone's
+    next one: it fills at no cost (nothing is in it yet) and credits reach it from the start, so
+    when the period turns its viewers find it ready instead of waiting for a fill."""
     _, first, after = rules.window(period, now, zone)
     found = db.session.execute(select(_windows.c.id).where(
         _windows.c.period == period, _windows.c.first_quarter == first, _windows.c.after_quarter == after)).scalar()
@@ -119,6 +123,11 @@ def window_id(period: str, now: datetime, zone: ZoneInfo) -> tuple[int, int, int
         return window_id(period, now, zone)
     _hold_credits()
     _fill(made, first, after)
+    _, next_first, next_after = rules.window(period, rules.quarter_start(after), zone)
+    following = db.session.execute(_MAKE, {"period": period, "first": next_first, "after": next_after,
+                                           "created_at": now}).scalar()
+    if following is not None:
+        _fill(following, next_first, next_after)
     _prune(int(now.timestamp()) // rules.QUARTER_SECONDS)
     db.session.commit()
     return made, first, after
