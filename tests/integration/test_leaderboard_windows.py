@@ -172,3 +172,41 @@ def test_any_order_of_recording_and_deleting_leaves_every_window_exact(make_user
         focus.delete_session(friend, gone.id)
         kept.remove(gone)
         assert stored_windows(friend) == windows_from(expected_quarters(kept))
+
+
+@pytest.fixture
+def file_app(database_kind, tmp_path):
+    """Two sessions that really are two connections (a SQLite file, not the shared in-memory one)."""
+    from tests.conftest import build_app
+    app = build_app(database_kind, tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_window_made_while_a_credit_is_in_flight_misses_nothing(file_app):
+    import threading
+    from tests.support.factories import make_user
+    viewer = make_user("viewer", timezone="Asia/Kolkata")
+    ana = make_user("ana", display_name="Ana", on_global_board=True)
+    record(ana, datetime(2026, 3, 2, 18, 0, tzinfo=UTC), 60, commit=False)  # credited, not yet committed
+    errors = []
+
+    def first_viewer():
+        with file_app.app_context():
+            try:
+                windows.window_id("day", NOW, zone_of("Asia/Kolkata"))
+            except Exception as error:  # reported below, in the test's thread
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=first_viewer)
+    thread.start()
+    thread.join(timeout=1.0)
+    assert thread.is_alive()  # the fill waits for the credit's transaction
+    db.session.commit()
+    thread.join(timeout=10)
+    assert errors == [] and not thread.is_alive()
+    assert everyone(viewer, "day") == {"Ana": 30 * 60}
