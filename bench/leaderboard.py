@@ -2,16 +2,18 @@
 
 Builds a database with --users people (default 100,000) and --sessions server-witnessed room
 sessions (default 5,000,000, spread over the last --days days, never overlapping per person),
-plus the precomputed tables the boards read (focus_quarters, focus_totals, window_totals), as crediting each
-session at record time would have left them (set-based SQL: bench/leaderboard_build.py; about
-1.5 min on SQLite, 6 min on PostgreSQL here, under load). The database is kept, so the timed part
+plus the precomputed tables the boards read (focus_quarters, focus_totals, window_totals), as
+crediting each session at record time would have left them (set-based SQL:
+bench/leaderboard_build.py; about 2.5 min on SQLite, 5.5 min on PostgreSQL here, under load).
+The database is kept, so the timed part
 can run again alone (--reuse). Then times, through the same functions the pages and the API call:
-  - the global weekly board: top 50 plus the viewer's own rank (viewers outside the top 50),
+  - the global weekly board, exact in the viewer's zone: top 50 plus the viewer's own rank
+    (viewers outside the top 50),
   - a friends weekly board of 200 friends, exact in the viewer's zone,
   - unlock detection for one recorded session (credit the totals + check achievements), rolled back,
   - taking a deleted session off the boards (SessionDeleted's debit), rolled back.
 Goal: <= 50 ms per board, <= 5 ms per unlock detection, on SQLite and PostgreSQL.
-Prints one line per figure, then one JSON line last.
+Prints one line per figure (median, best, CPU, p99 wall), then one JSON line last.
 Run: python -m bench.leaderboard --build-only [--database-url postgresql+psycopg://.../bench_lb]
      python -m bench.leaderboard --reuse [--database-url ...] [--label "quiet, 19:25 UTC"]
 """
