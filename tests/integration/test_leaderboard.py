@@ -1,5 +1,5 @@
 """Leaderboards: windows in the viewer's zone, overlaps once, opt-in, private people, guests, follows."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -8,7 +8,7 @@ from tests.support import tracking
 from tests.support.achievements import record
 from webapp.achievements import boards, follows
 from webapp.extensions import db
-from webapp.models import FocusTotal, Participant, User
+from webapp.models import FocusQuarter, Participant, User
 
 UTC = timezone.utc
 NOW = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)  # 01:30 on Tuesday 3 March in Kolkata, 15:00 Monday in New York
@@ -95,14 +95,13 @@ def test_the_everyone_board_is_opt_in_and_follows_opting_out_at_once(client, aut
 
 
 def test_the_viewer_sees_their_own_rank_beyond_the_top_50(make_user):
-    monday = date(2026, 3, 2)
+    monday_quarter = int(datetime(2026, 3, 2, tzinfo=UTC).timestamp()) // 900
     people = [User(username=f"p{n}", display_name=f"P{n}", email=f"p{n}@example.com", on_global_board=True)
               for n in range(60)]
     db.session.add_all(people)
     db.session.flush()
-    for n, person in enumerate(people):
-        db.session.add(FocusTotal(user_id=person.id, period="week", starts=monday, seconds=10_000 - n * 100,
-                                  listed=True))
+    for n, person in enumerate(people):  # the week's window is filled from these when first asked for
+        db.session.add(FocusQuarter(user_id=person.id, quarter=monday_quarter + n, seconds=10_000 - n * 100))
     db.session.commit()
     viewer = people[55]
     result = boards.board(viewer, "global", "week", datetime(2026, 3, 4, tzinfo=UTC))

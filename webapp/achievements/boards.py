@@ -1,9 +1,9 @@
 """Leaderboards: counted focus for today / this week / this month, for friends, a room, or everyone.
 
-Friends and room boards are exact in the viewer's time zone: they sum the precomputed quarter
-hours of their few people over the viewer's window (totals.py explains the design). The
-everyone board reads each listed person's own day/week/month of the viewer's date from
-`focus_totals` with one index range (top 50) and one index count (the viewer's rank).
+All boards are exact in the viewer's time zone. Friends and room boards sum the precomputed
+quarter hours of their few people over the viewer's window (totals.py explains the design). The
+everyone board reads the listed people's totals in the viewer's window (windows.py) with one index
+range (top 50) and one index count (the viewer's rank).
 Guests never appear; private people appear on nobody's board but their own.
 """
 from __future__ import annotations
@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select, true
+from sqlalchemy import func, select
 
 from ..accounts.timezones import zone_of
 from ..extensions import db
-from ..models import FocusQuarter, FocusTotal, Participant, Room, User
+from ..models import FocusQuarter, Participant, Room, User
 from ..rules import leaderboard as rules
-from . import follows
+from . import follows, totals, windows
 
 TOP = 50
 PERIOD_LABELS = {"day": "Today", "week": "This week", "month": "This month"}
@@ -133,27 +133,20 @@ def _row(entry: tuple[int, int, int], people: dict[int, User], viewer: User) -> 
 
 
 def _global(viewer: User, period: str, now: datetime) -> Board:
-    starts = rules.period_start(period, now.astimezone(zone_of(viewer.timezone)).date())
-    # `listed = true` (not IS TRUE) so PostgreSQL can use the index for it; ordering by seconds
-    # alone walks the index backwards and stops after 50 rows (ties are ordered here, below).
-    on_board = (FocusTotal.period == period, FocusTotal.starts == starts, FocusTotal.listed == true())
-    top = db.session.execute(
-        select(FocusTotal.user_id, FocusTotal.seconds).where(*on_board, FocusTotal.seconds > 0)
-        .order_by(FocusTotal.seconds.desc()).limit(TOP)).all()
-    top = sorted(top, key=lambda row: (-row[1], row[0]))
-    ranked, rank = [], 0
-    for index, (user_id, seconds) in enumerate(top):
-        if index == 0 or seconds != top[index - 1][1]:
-            rank = index + 1
-        ranked.append((rank, user_id, seconds))
-    mine_seconds = db.session.execute(select(FocusTotal.seconds).where(
-        FocusTotal.user_id == viewer.id, FocusTotal.period == period, FocusTotal.starts == starts)
-    ).scalar_one_or_none() or 0
-    listed = bool(viewer.on_global_board and not viewer.profile_private and not viewer.is_guest)
+    """Listed people's seconds in the viewer's window (windows.py): top 50 in one index range, the
+    viewer's rank in one index count, the viewer's own seconds from their quarters."""
+    zone = zone_of(viewer.timezone)
+    starts = rules.period_start(period, now.astimezone(zone).date())
+    window, first, after = windows.window_id(period, now, zone)
+    # Ordering by seconds alone walks the index backwards and stops after 50 rows; ties are
+    # ordered here.
+    ranked = rules.ranked(dict(windows.top(window, TOP)))
+    mine_seconds = int(db.session.execute(select(func.coalesce(func.sum(FocusQuarter.seconds), 0)).where(
+        FocusQuarter.user_id == viewer.id, FocusQuarter.quarter >= first, FocusQuarter.quarter < after)).scalar_one())
+    listed = totals.is_listed(viewer)
     mine = None
     if listed and mine_seconds > 0 and viewer.id not in {entry[1] for entry in ranked}:
-        above = db.session.execute(select(func.count()).where(*on_board, FocusTotal.seconds > mine_seconds)).scalar_one()
-        mine = (above + 1, viewer.id, mine_seconds)
+        mine = (windows.above(window, mine_seconds) + 1, viewer.id, mine_seconds)
     people = _people({entry[1] for entry in ranked} | ({viewer.id} if mine else set()))
     rows = [_row(entry, people, viewer) for entry in ranked]
     return Board("global", period, starts, rows, _row(mine, people, viewer) if mine else None, mine_seconds,

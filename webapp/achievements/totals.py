@@ -5,14 +5,11 @@ Design (the issue asks us to say what we chose and why):
   midnight is on a quarter-hour boundary, so a board for *the viewer's* today, week or month is
   an exact index range per person: friends' boards (<= a few hundred people) and a room's board
   sum these rows for their people, exactly in the viewer's zone.
-- `focus_totals` holds each person's seconds per local day, week and month *of their own zone*,
-  with `listed` (opted in to the everyone board, not private, not a guest) copied in, so the
-  everyone board is one index range scan (period, starts, listed, seconds) for the top 50 and one
-  index count for the viewer's rank, whatever the number of people or sessions. The everyone
-  board therefore compares each person's own calendar day/week/month of the same date as the
-  viewer's (exact for everyone in the viewer's zone); an exact per-viewer-zone global board would
-  have to sum raw rows of every person on every read, which measured far beyond the 50 ms goal.
-  The same day rows give streaks (the person's own days) and lifetime focus time.
+- The everyone board is exact in the viewer's window too: `window_totals` holds each listed
+  person's seconds per open window (a day, week or month of a zone in use), updated here with
+  every credit and debit (windows.py explains the design).
+- `focus_totals` holds each person's seconds per local day, week and month *of their own zone*:
+  streaks (the person's own days) and lifetime focus time read them.
 - Only server-witnessed focus is credited: records of rooms and solo rooms (live-tracked, with a
   room), their active seconds only, at most 12 h each, overlaps once (rules/leaderboard.py).
   Manual entries and imports never reach these tables.
@@ -27,14 +24,14 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Boolean, Date, and_, bindparam, select, text, update
+from sqlalchemy import Date, and_, bindparam, select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.timezones import zone_of
 from ..extensions import db
 from ..models import FocusSession, FocusTotal, User
 from ..rules import leaderboard as rules
-from . import overlaps
+from . import overlaps, windows
 
 COUNTED_SOURCES = ("room", "solo")
 
@@ -67,10 +64,9 @@ _ADD_QUARTERS = text(
     "INSERT INTO focus_quarters (user_id, quarter, seconds) VALUES (:user_id, :quarter, :seconds) "
     "ON CONFLICT (user_id, quarter) DO UPDATE SET seconds = focus_quarters.seconds + excluded.seconds")
 _ADD_TOTALS = text(
-    "INSERT INTO focus_totals (user_id, period, starts, seconds, listed) "
-    "VALUES (:user_id, :period, :starts, :seconds, :listed) "
+    "INSERT INTO focus_totals (user_id, period, starts, seconds) VALUES (:user_id, :period, :starts, :seconds) "
     "ON CONFLICT (user_id, period, starts) DO UPDATE SET seconds = focus_totals.seconds + excluded.seconds"
-).bindparams(bindparam("starts", type_=Date), bindparam("listed", type_=Boolean))
+).bindparams(bindparam("starts", type_=Date))
 
 
 def _span(record: FocusSession) -> rules.Span:
@@ -132,26 +128,27 @@ def debit_record(record: FocusSession, user) -> dict[tuple[str, date], int]:
 
 def _apply(user, quarters: dict[int, int]) -> dict[tuple[str, date], int]:
     """Add (or, negative, take off) seconds per quarter, and the same to the person's own days,
-    weeks and months."""
+    weeks and months and to the everyone board's open windows. The quarters are written first:
+    on PostgreSQL that write waits for a window being filled (windows.py)."""
     if not quarters:
         return {}
     db.session.execute(_ADD_QUARTERS, [{"user_id": user.id, "quarter": quarter, "seconds": seconds}
                                      for quarter, seconds in quarters.items()])
     totals = {key: seconds for key, seconds in rules.totals_by_period(quarters, zone_of(user.timezone)).items()
               if seconds}
-    listed = is_listed(user)
     if totals:
-        db.session.execute(_ADD_TOTALS, [{"user_id": user.id, "period": period, "starts": starts, "seconds": seconds,
-                                        "listed": listed} for (period, starts), seconds in totals.items()])
+        db.session.execute(_ADD_TOTALS, [{"user_id": user.id, "period": period, "starts": starts, "seconds": seconds}
+                                       for (period, starts), seconds in totals.items()])
+    windows.add(user.id, quarters)
     if any(seconds < 0 for seconds in quarters.values()):
         overlaps.drop_emptied(user.id, quarters)
     return totals
 
 
 def relist(user: User) -> None:
-    """After a change of visibility: the everyone board follows at once (one UPDATE)."""
-    db.session.execute(update(FocusTotal).where(FocusTotal.user_id == user.id)
-                       .values(listed=is_listed(user)).execution_options(synchronize_session=False))
+    """After a change of visibility: the everyone board follows at once."""
+    db.session.flush()  # the person's new visibility is what the windows are filled by
+    windows.relist(user.id)
 
 
 @lru_cache(maxsize=2)

@@ -16,15 +16,16 @@ from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from ..rooms import presence
-from ..models import (AchievementUnlock, ApiToken, CommentLike, FocusQuarter, FocusSession, FocusTotal, Follow,
-                      IdempotencyKey, Interruption, LoginSession, Participant, PasswordReset, PostLike, Room,
-                      SoloPreferences, Task, User)
+from ..models import (AchievementUnlock, ApiToken, BoardWindow, CommentLike, FocusQuarter, FocusSession, FocusTotal,
+                      Follow, IdempotencyKey, Interruption, LoginSession, Participant, PasswordReset, PostLike, Room,
+                      SoloPreferences, Task, User, WindowTotal)
 
 DELETED_NAME = "[deleted account]"
 # Tables whose rows pointing at a user are removed or cleared above; any other reference keeps the row.
 _HANDLED = {"interruptions", "focus_sessions", "tasks", "api_tokens", "login_sessions", "password_resets",
             "participants", "rooms", "forum_post_likes", "forum_comment_likes", "solo_preferences",
-            "idempotency_keys", "focus_quarters", "focus_totals", "achievement_unlocks", "follows"}
+            "idempotency_keys", "focus_quarters", "focus_totals", "window_totals", "achievement_unlocks",
+            "follows"}
 
 
 @dataclass
@@ -58,6 +59,8 @@ def delete_account(user: User, now: datetime) -> Deletion:
         # Their time leaves every board with their sessions (an anonymised row must not rank).
         delete(FocusQuarter).where(FocusQuarter.user_id == user.id),
         delete(FocusTotal).where(FocusTotal.user_id == user.id),
+        # By window, so the primary key (window_id, user_id) finds the rows.
+        delete(WindowTotal).where(WindowTotal.window_id.in_(select(BoardWindow.id)), WindowTotal.user_id == user.id),
         delete(AchievementUnlock).where(AchievementUnlock.user_id == user.id),
         delete(Follow).where((Follow.follower_id == user.id) | (Follow.followed_id == user.id)),
         delete(Participant).where(Participant.room_id.in_(solo_rooms)),
