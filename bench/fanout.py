@@ -278,7 +278,12 @@ threading.Thread(target=read_window, daemon=True).start()
 while not got_window.is_set():
     drain(time.time() + 0.2)  # keep reading (and answering pings) while the parent settles
 drain(window[1] + 2)
-print(json.dumps({"lags": lags, "received": [len(r) for r in received], "failed": failed}))
+missing = {}  # second -> how many clients never got its update
+for r in received:
+    for second in range(int(window[0]), int(window[1])):
+        if second * 1000 not in r:
+            missing[second] = missing.get(second, 0) + 1
+print(json.dumps({"lags": lags, "received": [len(r) for r in received], "failed": failed, "missing": missing}))
 """
 
 
