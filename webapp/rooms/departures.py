@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from .. import realtime
 from ..extensions import db
 from ..models import utcnow
 from . import presence, publishing, services
@@ -155,3 +156,6 @@ def _announce(lasts: list[tuple[int, int]], rooms: dict, now) -> None:
                 handed_over.add(room_id)
     for room_id in emptied - handed_over:  # someone is gone from the list: it changed
         publishing.participants_changed(rooms[room_id], now)
+        # A list costs a few ms (a query per shown person's figures): let the sockets and the
+        # ticker in between rooms, or a batch of 50 leavers holds the loop for a whole render set.
+        realtime.cooperate()

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, case, delete, exists, func, or_, select, update
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from .. import events
 from ..extensions import db
@@ -157,7 +157,8 @@ def roster(room: Room, limit: int | None) -> Roster:
     """The first `limit` people of the room's list and how many there are, in two small queries."""
     query = (select(Participant).where(Participant.room_id == room.id)
              .order_by(case((Participant.connections > 0, 0), else_=1), Participant.joined_at, Participant.id)
-             .options(joinedload(Participant.user)))
+             # Each person's figures read their current record: one IN query, not one each.
+             .options(joinedload(Participant.user), selectinload(Participant.current_session)))
     if limit is not None:
         query = query.limit(limit)
     shown = list(db.session.execute(query).scalars())
