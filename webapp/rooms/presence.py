@@ -154,7 +154,8 @@ class Roster:
 
 
 def roster(room: Room, limit: int | None) -> Roster:
-    """The first `limit` people of the room's list and how many there are, in two small queries."""
+    """The first `limit` people of the room's list (with their accounts and current records) and how
+    many there are, in three small queries."""
     query = (select(Participant).where(Participant.room_id == room.id)
              .order_by(case((Participant.connections > 0, 0), else_=1), Participant.joined_at, Participant.id)
              # Each person's figures read their current record: one IN query, not one each.
