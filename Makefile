@@ -37,8 +37,11 @@ run: migrate
 	@echo "Focusroom is serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
 	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+# Two workers (pytest-xdist), a test file each at a time: the suite waits on browsers and servers
+# more than it computes, so two halve its time on two cores. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 test: install-test chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 test-unit: install-test
 	$(BIN)/python -m pytest tests/unit

@@ -11,7 +11,7 @@ import re
 import pytest
 from flask.ctx import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import StaticPool
 
 from tests.support import factories
@@ -20,8 +20,33 @@ from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+def _own_database(url: str | None) -> str | None:
+    """Under pytest-xdist (`make test` runs two workers) each worker has a database of its own,
+    named after the given one (test_gw0, test_gw1), made on first use (pytest_configure)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _own_database(os.environ.get("TEST_DATABASE_URL"))
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def pytest_configure(config):
+    base = os.environ.get("TEST_DATABASE_URL")
+    if POSTGRES_URL and POSTGRES_URL != base:
+        name = make_url(POSTGRES_URL).database
+        engine = create_engine(base, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                          {"name": name}).scalar():
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
+        finally:
+            engine.dispose()
 
 
 def database_overrides(kind: str, tmp_path=None) -> dict:
@@ -89,13 +114,24 @@ def _schema_fingerprint() -> str:
     return hashlib.sha256("\n".join([_SESSION_NONCE, *ddl]).encode()).hexdigest()
 
 
-@functools.cache
-def _empty_tables_sql() -> str:
-    """DELETE, not TRUNCATE: a test's tables hold a few rows, and TRUNCATE makes new files for
-    every table (measured: DELETE 2-8 ms, TRUNCATE 70-130 ms, DROP SCHEMA + create_all 230-340 ms)."""
-    deletes = "".join(f'DELETE FROM "{table.name}";' for table in reversed(db.metadata.sorted_tables))
-    return deletes + ("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                      "WHERE c.relkind = 'S' AND n.nspname = 'public'")
+_EMPTY_TABLES = None  # (SQL that empties every table, the rows create_all seeded, SQL that restores sequences)
+
+
+def _as_built() -> tuple:
+    """What a freshly built schema holds: the rows create_all's listeners seed (the forum's
+    categories) and every sequence's position, to put back after emptying the tables."""
+    tables = db.metadata.sorted_tables
+    deletes = "".join(f'DELETE FROM "{table.name}";' for table in reversed(tables))
+    with db.engine.connect() as connection:
+        seeded = [(table, rows) for table in tables
+                  if (rows := [dict(row._mapping) for row in connection.execute(table.select())])]
+        sequences = connection.execute(text(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'S' AND n.nspname = 'public'")).scalars().all()
+        positions = [(name, *connection.execute(text(f'SELECT last_value, is_called FROM "{name}"')).one())
+                     for name in sequences]
+    setvals = ",".join(f"setval('\"{name}\"', {value}, {str(called).lower()})" for name, value, called in positions)
+    return deletes, seeded, f"SELECT {setvals}" if setvals else ""
 
 
 @functools.cache
@@ -104,20 +140,30 @@ def _fingerprint_for(url: str) -> str:
 
 
 def fresh_postgres() -> None:
-    """Every PostgreSQL test starts from the models' schema with no rows and sequences at 1.
-    Dropping and recreating the schema costs ~0.3 s a test; emptying the tables of a schema
-    this function built costs a few ms. A mark table holds the schema's fingerprint:
-    anything else that rebuilt the schema (the migration tests, `flask db upgrade` in the
-    process tests) dropped the mark with it, so the next test builds afresh."""
+    """Every PostgreSQL test starts from the models' schema as create_all leaves it (seeded rows
+    only, sequences where they were). Dropping and recreating the schema costs ~0.3 s a test;
+    putting back the state of a schema this function built costs a few ms (DELETE, not TRUNCATE,
+    which makes new files for every table: measured DELETE 2-8 ms, TRUNCATE 70-130 ms, DROP
+    SCHEMA + create_all 230-340 ms). A mark table holds the schema's fingerprint: anything else
+    that rebuilt the schema (the migration tests) dropped the mark with it, so the next test
+    builds afresh."""
+    global _EMPTY_TABLES
     fingerprint = _fingerprint_for(str(db.engine.url))
     with db.engine.begin() as connection:
         marked = connection.execute(text(
             "SELECT to_regclass(:mark) IS NOT NULL"), {"mark": f"public.{_SCHEMA_MARK}"}).scalar()
-        if marked and connection.execute(text(f"SELECT fingerprint FROM {_SCHEMA_MARK}")).scalar() == fingerprint:
-            connection.exec_driver_sql(_empty_tables_sql())
+        if _EMPTY_TABLES and marked and connection.execute(
+                text(f"SELECT fingerprint FROM {_SCHEMA_MARK}")).scalar() == fingerprint:
+            deletes, seeded, setvals = _EMPTY_TABLES
+            connection.exec_driver_sql(deletes)
+            for table, rows in seeded:
+                connection.execute(table.insert(), rows)
+            if setvals:
+                connection.exec_driver_sql(setvals)
             return
     reset_postgres()
     db.create_all()
+    _EMPTY_TABLES = _as_built()
     with db.engine.begin() as connection:
         connection.execute(text(f"CREATE TABLE {_SCHEMA_MARK} (fingerprint text NOT NULL)"))
         connection.execute(text(f"INSERT INTO {_SCHEMA_MARK} VALUES (:f)"), {"f": fingerprint})
