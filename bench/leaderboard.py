@@ -56,6 +56,36 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[98] if len(values) > 1 else values[0]
 
 
+def trace(detection, extra: list[int], people: list[int]) -> None:
+    """Print each statement one unlock detection sends, with its wall time from the cursor's
+    execute to the next statement (so fetching its rows is included), for `extra` other people
+    (rolled back: the timed runs are not touched). The first is the record's own INSERT, which
+    the timed part leaves out."""
+    from sqlalchemy import event
+
+    marks: list[tuple[float, str]] = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        marks.append((time.perf_counter(), " ".join(statement.split())[:110]))
+
+    for user_id in extra:
+        people.append(user_id)
+        unlocks.check(user_id, reuse_now(), METRICS)  # steady state, as for the timed people
+        db.session.commit()
+        event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            marks.clear()
+            wall, _ = detection()
+            ended = time.perf_counter()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+            db.session.rollback()
+        print(f"trace, person {user_id}: {len(marks)} statements, {wall:.2f} ms", flush=True)
+        for index, (at, statement) in enumerate(marks):
+            following = marks[index + 1][0] if index + 1 < len(marks) else ended
+            print(f"  {(following - at) * 1000:6.2f} ms  {statement}", flush=True)
+
+
 def reuse_now() -> datetime:
     """The timed runs' "now": a minute after the newest session (the build's now is kept this way)."""
     now = db.session.execute(db.select(db.func.max(FocusSession.end_time))).scalar_one()
@@ -73,6 +103,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="time an already built --database-url again")
     parser.add_argument("--label", default="", help="the conditions of this run, copied into the JSON line")
     parser.add_argument("--build-only", action="store_true", help="build (and keep) the database, time nothing")
+    parser.add_argument("--trace", type=int, default=0, metavar="N",
+                        help="also print the statements of N unlock detections (each with its wall ms)")
     args = parser.parse_args()
     url = args.database_url
     postgres = url.startswith("postgresql")
@@ -135,6 +167,9 @@ def main() -> None:
             started, started_cpu = time.perf_counter(), time.process_time()
             listeners.session_recorded(events.SessionRecorded(record, now))
             return (time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000
+
+        if args.trace:
+            trace(unlock_detection, [rng.randrange(2, args.users + 1) for _ in range(args.trace)], people)
 
         measured = []
         for _ in range(args.repeat):
