@@ -46,17 +46,19 @@ def _listed_users():
 # One statement per credit, for the open windows its quarters fall in, if the person is listed
 # (re-read here, after the credit's quarter writes: see relist). The per-quarter seconds go in as
 # one JSON object {quarter: seconds}; only the JSON table function differs between the dialects.
-_ADD = """INSERT INTO window_totals (window_id, user_id, seconds)
-SELECT w.id, :user_id, SUM(CAST(d.value AS INTEGER)) FROM board_windows w JOIN {each} AS d
+# `{claimed}` lets totals.py put this statement in a WITH after the record's claim (PostgreSQL): it
+# then adds only if the claim succeeded.
+ADD = """INSERT INTO window_totals (window_id, user_id, seconds)
+SELECT w.id, :user_id, SUM(CAST(d.value AS INTEGER)) FROM {claimed}board_windows w JOIN {each} AS d
   ON CAST(d.key AS INTEGER) >= w.first_quarter AND CAST(d.key AS INTEGER) < w.after_quarter
 WHERE w.first_quarter <= :last AND w.after_quarter > :first AND EXISTS (SELECT 1 FROM users u
   WHERE u.id = :user_id AND u.on_global_board = :yes AND u.profile_private = :no AND u.is_guest = :no)
 GROUP BY w.id HAVING SUM(CAST(d.value AS INTEGER)) <> 0
 ON CONFLICT (window_id, user_id) DO UPDATE SET seconds = window_totals.seconds + excluded.seconds"""
-_ADD_BY_DIALECT = {
-    name: text(_ADD.format(each=each)).bindparams(bindparam("yes", True, type_=Boolean),
-                                                   bindparam("no", False, type_=Boolean))
-    for name, each in (("sqlite", "json_each(:quarters)"), ("postgresql", "json_each_text(CAST(:quarters AS json))"))}
+EACH = {"sqlite": "json_each(:quarters)", "postgresql": "json_each_text(CAST(:quarters AS json))"}
+LISTED_FLAGS = (bindparam("yes", True, type_=Boolean), bindparam("no", False, type_=Boolean))
+_ADD_BY_DIALECT = {name: text(ADD.format(claimed="", each=each)).bindparams(*LISTED_FLAGS)
+                   for name, each in EACH.items()}
 _DROP_EMPTIED = delete(_window_totals).where(
     _window_totals.c.window_id.in_(select(_windows.c.id)), _window_totals.c.user_id == bindparam("user_id"),
     _window_totals.c.seconds <= 0)
@@ -73,10 +75,14 @@ def add(user_id: int, quarters: dict[int, int]) -> None:
     if not quarters:
         return
     statement = _ADD_BY_DIALECT[db.session.get_bind().dialect.name]
-    db.session.execute(statement, {"user_id": user_id, "first": min(quarters), "last": max(quarters),
-                                   "quarters": json.dumps({str(q): s for q, s in quarters.items()})})
+    db.session.execute(statement, {"user_id": user_id, **add_parameters(quarters)})
     if any(seconds < 0 for seconds in quarters.values()):
         db.session.execute(_DROP_EMPTIED, {"user_id": user_id})
+
+
+def add_parameters(quarters: dict[int, int]) -> dict:
+    return {"first": min(quarters), "last": max(quarters),
+            "quarters": json.dumps({str(q): s for q, s in quarters.items()})}
 
 
 def _hold_credits() -> None:
