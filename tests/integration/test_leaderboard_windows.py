@@ -210,3 +210,80 @@ def test_a_window_made_while_a_credit_is_in_flight_misses_nothing(file_app):
     thread.join(timeout=10)
     assert errors == [] and not thread.is_alive()
     assert everyone(viewer, "day") == {"Ana": 30 * 60}
+
+
+def test_a_credit_made_while_a_window_is_being_filled_lands_in_it_once(file_app, monkeypatch):
+    """The other order: the fill holds credits off; a credit that waited for it must see the new
+    window (its locks come before its snapshot) and add to it, and the fill must not have counted it."""
+    import threading
+    from tests.support.factories import make_user
+    viewer = make_user("viewer", timezone="Asia/Kolkata")
+    ana = make_user("ana", display_name="Ana", on_global_board=True)
+    record(ana, datetime(2026, 3, 2, 18, 30, tzinfo=UTC), 30)  # in the window before it exists
+    ana_id, viewer_id = ana.id, viewer.id
+    db.session.remove()
+    filled, go_on, errors = threading.Event(), threading.Event(), []
+    prune = windows._prune
+
+    def paused_prune(now_quarter):  # the fill is done, its transaction still open
+        filled.set()
+        go_on.wait(10)
+        prune(now_quarter)
+
+    monkeypatch.setattr(windows, "_prune", paused_prune)
+
+    def in_thread(work):
+        def run():
+            with file_app.app_context():
+                try:
+                    work()
+                except Exception as error:  # reported below, in the test's thread
+                    errors.append(error)
+                finally:
+                    db.session.remove()
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    filler = in_thread(lambda: windows.window_id("day", NOW, zone_of("Asia/Kolkata")))
+    assert filled.wait(10)
+    credit = in_thread(lambda: record(db.session.get(User, ana_id), datetime(2026, 3, 2, 19, 0, tzinfo=UTC), 20))
+    credit.join(timeout=1.0)
+    assert credit.is_alive()  # the credit waits for the fill's transaction
+    go_on.set()
+    filler.join(timeout=10)
+    credit.join(timeout=10)
+    assert errors == [] and not filler.is_alive() and not credit.is_alive()
+    viewer = db.session.get(User, viewer_id)
+    assert everyone(viewer, "day") == {"Ana": 50 * 60} == from_quarters(viewer, "day")
+
+
+def test_opting_in_while_a_credit_is_in_flight_misses_nothing(file_app):
+    """Relisting moves the person's rows under the same lock as a fill: it waits for the credit
+    in flight (which read them as not listed) and then fills them from quarters that include it."""
+    import threading
+    from tests.support.factories import make_user
+    viewer = make_user("viewer", timezone="Asia/Kolkata")
+    assert everyone(viewer, "day") == {}  # the window exists, empty
+    ana = make_user("ana", display_name="Ana")  # not on the everyone board yet
+    record(ana, datetime(2026, 3, 2, 18, 0, tzinfo=UTC), 60, commit=False)  # credited, not yet committed
+    ana_id, errors = ana.id, []
+
+    def opt_in():
+        with file_app.app_context():
+            try:
+                services.set_visibility(db.session.get(User, ana_id), on_global_board=True, profile_private=False)
+            except Exception as error:  # reported below, in the test's thread
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=opt_in)
+    thread.start()
+    thread.join(timeout=1.0)
+    assert thread.is_alive()  # relisting waits for the credit's transaction
+    db.session.commit()
+    thread.join(timeout=10)
+    assert errors == [] and not thread.is_alive()
+    db.session.expire_all()
+    assert everyone(viewer, "day") == {"Ana": 30 * 60} == from_quarters(viewer, "day")
