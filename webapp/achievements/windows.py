@@ -30,7 +30,7 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, Integer, and_, bindparam, cast, delete, false, func, insert, select, text, true, update
+from sqlalchemy import Boolean, Integer, and_, bindparam, cast, delete, false, func, insert, select, text, true
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
