@@ -15,7 +15,10 @@ can run again alone (--reuse). Then times, through the same functions the pages 
 Goal: <= 50 ms per board, <= 5 ms per unlock detection, on SQLite and PostgreSQL.
 Prints one line per figure (median, best, CPU, p99 wall), then one JSON line last.
 Run: python -m bench.leaderboard --build-only [--database-url postgresql+psycopg://.../bench_lb]
-     python -m bench.leaderboard --reuse [--database-url ...] [--label "quiet, 19:25 UTC"]
+     python -m bench.leaderboard --reuse [--database-url ...] [--label "quiet, 19:25 UTC"] [--trace N]
+     python -m bench.leaderboard --reuse [--database-url ...] --fill-zone Pacific/Chatham
+(--trace: each statement of N unlock detections with its time; --fill-zone: a new zone's windows
+filled at full size while credits go on, and how long those credits took.)
 """
 from __future__ import annotations
 
