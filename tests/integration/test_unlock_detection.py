@@ -76,3 +76,16 @@ def test_a_recorded_session_costs_one_read_and_one_write_on_postgresql(make_user
     writes = 1 if database_kind == "postgresql" else 4
     assert len(counter.statements) == 1 + writes, counter.statements
     assert session.board_seconds == 1400 and metrics.focus_seconds(maya.id) == 25 * 60 + 1400
+
+
+def test_a_streak_beyond_the_days_read_is_read_again_after_the_credit(make_user):
+    """A credit whose days fall outside what was read (never for one record; a long chain of
+    re-credited overlaps could) takes the streak from the totals as they stand after it."""
+    priya = make_user("priya")
+    for day in range(3):
+        record(priya, MORNING + timedelta(days=day), 25)
+    seen = recorded.Seen(person=recorded.Person(priya.id, "UTC", False, False, False), done=frozenset(),
+                         overlapping=[], company=False, read={}, days={},
+                         first_day=MORNING.date() + timedelta(days=200), last_day=MORNING.date() + timedelta(days=400))
+    added = {("day", MORNING.date() + timedelta(days=2)): 60}
+    assert seen.metrics_after(added, {"streak"}) == {"streak": 3}
