@@ -99,6 +99,22 @@ def _company():
         or_(_sessions.c.end_time.is_(None), _sessions.c.end_time > bindparam("start")))
 
 
+def _together(together):
+    """Both together metrics from one pass over the join of the person's room records with
+    everyone else's overlapping ones in the same room (the costly part at full size), only when
+    this phase had company and a together achievement is still locked."""
+    mine, theirs, on = metrics._together()
+    codes = [literal(code, String) for metric in ("shared_rooms", "partners") for code in _codes(metric)]
+    held = (select(func.count()).select_from(_unlocks)
+            .where(_unlocks.c.user_id == PERSON, _unlocks.c.code.in_(codes)).scalar_subquery())
+    return (select(func.count(func.distinct(mine.room_id)).label("shared_rooms"),
+                   func.count(func.distinct(theirs.user_id)).label("partners"))
+            .select_from(mine).join(theirs, on)
+            .where(mine.user_id == PERSON, mine.source == "room", mine.end_time.is_not(None),
+                   together, _company(), held < len(codes))
+            .subquery("together_metrics"))
+
+
 @lru_cache(maxsize=2)
 def _statement(dialect: str):
     """Built once per dialect (only the day's text form differs), then only bound."""
@@ -109,6 +125,7 @@ def _statement(dialect: str):
     flags = (select(held, case((and_(together, or_(_locked(held, "shared_rooms"), _locked(held, "partners"))),
                                 _company()), else_=false()).label("company"))
              .offset(0).subquery("flags"))
+    pairs = _together(together)
     overlapping = _sessions.alias("overlapping")
     return (
         select(_users.c.id, _users.c.timezone, _users.c.on_global_board, _users.c.profile_private,
@@ -116,14 +133,13 @@ def _statement(dialect: str):
                case((_locked(flags, "sessions"), metrics.COUNTS["sessions"]())).label("sessions"),
                case((_locked(flags, "focus_seconds"), metrics.COUNTS["focus_seconds"]())).label("focus_seconds"),
                case((_locked(flags, "streak"), _days(dialect))).label("days"),
-               case((and_(flags.c.company, _locked(flags, "shared_rooms")), metrics.COUNTS["shared_rooms"]()))
+               case((and_(flags.c.company, _locked(flags, "shared_rooms")), pairs.c.shared_rooms))
                .label("shared_rooms"),
-               case((and_(flags.c.company, _locked(flags, "partners")), metrics.COUNTS["partners"]()))
-               .label("partners"),
+               case((and_(flags.c.company, _locked(flags, "partners")), pairs.c.partners)).label("partners"),
                overlapping.c.id.label("o_id"), overlapping.c.start_time.label("o_start"),
                overlapping.c.end_time.label("o_end"), overlapping.c.active_ms.label("o_active_ms"),
                overlapping.c.board_seconds.label("o_board_seconds"))
-        .select_from(_users.join(flags, true()).outerjoin(overlapping, and_(
+        .select_from(_users.join(flags, true()).join(pairs, true()).outerjoin(overlapping, and_(
             overlapping.c.user_id == _users.c.id, overlapping.c.board_seconds.is_not(None),
             overlapping.c.start_time < bindparam("end"), overlapping.c.end_time > bindparam("start"),
             overlapping.c.id != bindparam("record_id"))))
