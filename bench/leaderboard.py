@@ -15,7 +15,10 @@ can run again alone (--reuse). Then times, through the same functions the pages 
 Goal: <= 50 ms per board, <= 5 ms per unlock detection, on SQLite and PostgreSQL.
 Prints one line per figure (median, best, CPU, p99 wall), then one JSON line last.
 Run: python -m bench.leaderboard --build-only [--database-url postgresql+psycopg://.../bench_lb]
-     python -m bench.leaderboard --reuse [--database-url ...] [--label "quiet, 19:25 UTC"]
+     python -m bench.leaderboard --reuse [--database-url ...] [--label "quiet, 19:25 UTC"] [--trace N]
+     python -m bench.leaderboard --reuse [--database-url ...] --fill-zone Pacific/Chatham
+(--trace: each statement of N unlock detections with its time; --fill-zone: a new zone's windows
+filled at full size while credits go on, and how long those credits took.)
 """
 from __future__ import annotations
 
@@ -56,6 +59,87 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[98] if len(values) > 1 else values[0]
 
 
+def trace(detection, extra: list[int], people: list[int]) -> None:
+    """Print each statement one unlock detection sends, with its wall time from the cursor's
+    execute to the next statement (so fetching its rows is included), for `extra` other people
+    (rolled back: the timed runs are not touched). The first is the record's own INSERT, which
+    the timed part leaves out."""
+    from sqlalchemy import event
+
+    marks: list[tuple[float, str]] = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        marks.append((time.perf_counter(), " ".join(statement.split())[:110]))
+
+    for user_id in extra:
+        people.append(user_id)
+        unlocks.check(user_id, reuse_now(), METRICS)  # steady state, as for the timed people
+        db.session.commit()
+        event.listen(db.engine, "before_cursor_execute", on_execute)
+        try:
+            marks.clear()
+            wall, _ = detection()
+            ended = time.perf_counter()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+            db.session.rollback()
+        print(f"trace, person {user_id}: {len(marks)} statements, {wall:.2f} ms", flush=True)
+        for index, (at, statement) in enumerate(marks):
+            following = marks[index + 1][0] if index + 1 < len(marks) else ended
+            print(f"  {(following - at) * 1000:6.2f} ms  {statement}", flush=True)
+
+
+def fill_while_crediting(app, zone: str, now: datetime, users: int) -> None:
+    """A new zone's windows made mid-period at full size, while credits go on in another thread
+    (each rolled back): how long the fill takes, and how long a credit takes meanwhile (it waits
+    for whatever the fill holds)."""
+    import threading
+    from webapp.accounts.timezones import zone_of
+    from webapp.achievements import windows
+    from webapp.models import BoardWindow
+    before = db.session.execute(db.select(db.func.coalesce(db.func.max(BoardWindow.id), 0))).scalar_one()
+    db.session.commit()
+    stop, credits = threading.Event(), []
+
+    def credit_loop():
+        rng = random.Random(16)
+        with app.app_context(), app.test_request_context("/"):
+            while not stop.is_set():
+                record = FocusSession(user_id=rng.randrange(2, users + 1), room_id=1, source="room",
+                                      status="completed", start_time=now - timedelta(minutes=25), end_time=now,
+                                      duration_seconds=1500, mode="stopped", elapsed_ms=1_500_000,
+                                      active_ms=1_400_000, idle_ms=100_000)
+                db.session.add(record)
+                db.session.flush()
+                started = time.perf_counter()
+                listeners.session_recorded(events.SessionRecorded(record, now))
+                credits.append((started, (time.perf_counter() - started) * 1000))
+                db.session.rollback()
+                time.sleep(0.01)
+            db.session.remove()
+
+    thread = threading.Thread(target=credit_loop)
+    thread.start()
+    time.sleep(1.0)
+    try:
+        for period in ("day", "week", "month"):
+            started = time.perf_counter()
+            windows.window_id(period, now, zone_of(zone))
+            ended = time.perf_counter()
+            during = [ms for at, ms in credits if at <= ended and at + ms / 1000 >= started]
+            print(f"{period} window of {zone}: filled in {ended - started:.2f} s; {len(during)} credits overlapped it, "
+                  f"median {statistics.median(during) if during else 0:.1f} ms, "
+                  f"slowest {max(during) if during else 0:.1f} ms", flush=True)
+    finally:
+        stop.set()
+        thread.join()
+        db.session.rollback()
+        db.session.execute(db.delete(BoardWindow).where(BoardWindow.id > before))
+        db.session.commit()
+    print(f"all credits: median {statistics.median(ms for _, ms in credits):.1f} ms "
+          f"({len(credits)} credits in all); the new windows removed again", flush=True)
+
+
 def reuse_now() -> datetime:
     """The timed runs' "now": a minute after the newest session (the build's now is kept this way)."""
     now = db.session.execute(db.select(db.func.max(FocusSession.end_time))).scalar_one()
@@ -73,6 +157,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="time an already built --database-url again")
     parser.add_argument("--label", default="", help="the conditions of this run, copied into the JSON line")
     parser.add_argument("--build-only", action="store_true", help="build (and keep) the database, time nothing")
+    parser.add_argument("--fill-zone", metavar="ZONE",
+                        help="instead of the timed rows: make ZONE's day, week and month windows (a zone not in "
+                             "use yet) while another thread credits sessions; print each fill's time and how long "
+                             "credits took meanwhile; then remove those windows")
+    parser.add_argument("--trace", type=int, default=0, metavar="N",
+                        help="also print the statements of N unlock detections (each with its wall ms)")
     args = parser.parse_args()
     url = args.database_url
     postgres = url.startswith("postgresql")
@@ -100,6 +190,8 @@ def main() -> None:
         if args.build_only:
             return
         now = reuse_now()
+        if args.fill_zone:
+            return fill_while_crediting(app, args.fill_zone, now, args.users)
         counts = {name: db.session.execute(db.text(f"SELECT count(*) FROM {name}")).scalar_one()
                   for name in ("users", "focus_sessions", "focus_quarters", "focus_totals", "board_windows",
                                "window_totals")}
@@ -135,6 +227,9 @@ def main() -> None:
             started, started_cpu = time.perf_counter(), time.process_time()
             listeners.session_recorded(events.SessionRecorded(record, now))
             return (time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000
+
+        if args.trace:
+            trace(unlock_detection, [rng.randrange(2, args.users + 1) for _ in range(args.trace)], people)
 
         measured = []
         for _ in range(args.repeat):

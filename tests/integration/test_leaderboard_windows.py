@@ -210,3 +210,102 @@ def test_a_window_made_while_a_credit_is_in_flight_misses_nothing(file_app):
     thread.join(timeout=10)
     assert errors == [] and not thread.is_alive()
     assert everyone(viewer, "day") == {"Ana": 30 * 60}
+
+
+def in_thread(app, work, errors):
+    import threading
+
+    def run():
+        with app.app_context():
+            try:
+                work()
+            except Exception as error:  # reported in the test's thread
+                errors.append(error)
+            finally:
+                db.session.remove()
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_a_credit_made_while_a_window_is_being_filled_lands_in_it_once(file_app, database_kind, monkeypatch):
+    """PostgreSQL commits a new window before filling it: a credit meanwhile does not wait for the
+    fill (up to seconds at full size), adds to the window itself, and the fill adds only what came
+    before. SQLite's fill holds the credit off until it commits. Either way: in it once."""
+    import threading
+    from tests.support.factories import make_user
+    viewer = make_user("viewer", timezone="Asia/Kolkata")
+    ana = make_user("ana", display_name="Ana", on_global_board=True)
+    record(ana, datetime(2026, 3, 2, 18, 30, tzinfo=UTC), 30)  # in the window before it exists
+    ana_id, viewer_id = ana.id, viewer.id
+    db.session.remove()
+    reached, go_on, errors = threading.Event(), threading.Event(), []
+    postgresql = database_kind == "postgresql"
+    pause_at = "_add_chunk" if postgresql else "_prune"  # PostgreSQL: the window is committed by then
+    original = getattr(windows, pause_at)
+
+    def paused(*args):
+        reached.set()
+        go_on.wait(10)
+        original(*args)
+
+    monkeypatch.setattr(windows, pause_at, paused)
+    filler = in_thread(file_app, lambda: windows.window_id("day", NOW, zone_of("Asia/Kolkata")), errors)
+    assert reached.wait(10)
+    credit = in_thread(file_app, lambda: record(db.session.get(User, ana_id),
+                                                datetime(2026, 3, 2, 19, 0, tzinfo=UTC), 20), errors)
+    credit.join(timeout=3.0 if postgresql else 1.0)
+    assert credit.is_alive() is not postgresql  # PostgreSQL: done while the fill waits; SQLite: waiting
+    go_on.set()
+    filler.join(timeout=10)
+    credit.join(timeout=10)
+    assert errors == [] and not filler.is_alive() and not credit.is_alive()
+    viewer = db.session.get(User, viewer_id)
+    assert everyone(viewer, "day") == {"Ana": 50 * 60} == from_quarters(viewer, "day")
+
+
+def test_a_window_left_filling_is_finished_by_its_next_viewer(make_user, monkeypatch):
+    """Its filler died after making it (the window stays `filling`): the next viewer waits a while,
+    then fills it itself, exactly."""
+    viewer = make_user("viewer", timezone="Asia/Kolkata")
+    ana = make_user("ana", display_name="Ana", on_global_board=True)
+    record(ana, datetime(2026, 3, 2, 18, 30, tzinfo=UTC), 30)
+    _, first, after = rules.window("day", NOW, zone_of("Asia/Kolkata"))
+    made = db.session.execute(windows._MAKE, {"period": "day", "first": first, "after": after, "created_at": NOW,
+                                              "filling": True}).scalar()
+    db.session.commit()
+    record(ana, datetime(2026, 3, 2, 19, 0, tzinfo=UTC), 20)  # credited to the window as it is
+    monkeypatch.setattr(windows, "FILL_WAIT_SECONDS", 0.2)
+    assert everyone(viewer, "day") == {"Ana": 50 * 60} == from_quarters(viewer, "day")
+    assert db.session.get(BoardWindow, made).filling is False
+
+
+def test_opting_in_while_a_credit_is_in_flight_misses_nothing(file_app):
+    """Relisting moves the person's rows under the same lock as a fill: it waits for the credit
+    in flight (which read them as not listed) and then fills them from quarters that include it."""
+    import threading
+    from tests.support.factories import make_user
+    viewer = make_user("viewer", timezone="Asia/Kolkata")
+    assert everyone(viewer, "day") == {}  # the window exists, empty
+    ana = make_user("ana", display_name="Ana")  # not on the everyone board yet
+    record(ana, datetime(2026, 3, 2, 18, 0, tzinfo=UTC), 60, commit=False)  # credited, not yet committed
+    ana_id, errors = ana.id, []
+
+    def opt_in():
+        with file_app.app_context():
+            try:
+                services.set_visibility(db.session.get(User, ana_id), on_global_board=True, profile_private=False)
+            except Exception as error:  # reported below, in the test's thread
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=opt_in)
+    thread.start()
+    thread.join(timeout=1.0)
+    assert thread.is_alive()  # relisting waits for the credit's transaction
+    db.session.commit()
+    thread.join(timeout=10)
+    assert errors == [] and not thread.is_alive()
+    db.session.expire_all()
+    assert everyone(viewer, "day") == {"Ana": 30 * 60} == from_quarters(viewer, "day")

@@ -9,33 +9,32 @@ from __future__ import annotations
 from .. import events
 from ..models import FocusSession
 from ..rules import achievements as rules
-from . import metrics, totals, unlocks
+from . import recorded, totals, unlocks
 
 FOCUS_METRICS = ("sessions", "focus_seconds", "streak")
 TOGETHER_METRICS = ("shared_rooms", "partners")
 
 
 def session_recorded(event: events.SessionRecorded) -> None:
-    """Credit the boards, then compute only what a still-locked achievement reads and this
-    session can have moved (runs on every closed work phase: each statement counts)."""
+    """Credit the boards, then check only what a still-locked achievement reads and this session
+    can have moved. Runs on every closed work phase, so it is few statements: one read of all it
+    needs (recorded.py), the credit (one statement on PostgreSQL), and an insert only when
+    something unlocks."""
     record: FocusSession = event.record
     if not totals.is_counted(record):
         return
-    person = totals.person(record.user_id)
-    if person is None:
+    seen = recorded.read(record)
+    if seen is None:
         return
-    added = totals.credit_record(record, person)
-    done = unlocks.unlocked_codes(person.id)
-    names = rules.needed_metrics(done, FOCUS_METRICS)
-    days = [starts for (period, starts), seconds in added.items() if period == "day" and seconds > 0]
-    if not days:
+    added = totals.credit_record(record, seen.person, seen.overlapping)
+    names = rules.needed_metrics(seen.done, FOCUS_METRICS)
+    if not any(period == "day" and seconds > 0 for (period, _), seconds in added.items()):
         names.discard("streak")  # no day gained time: no streak can have grown
     # Company only changes when this phase had some: otherwise the together metrics stand still.
-    together = rules.needed_metrics(done, TOGETHER_METRICS)
-    if together and metrics.has_company(record):
-        names |= together
-    known = {"streak": metrics.streak_through(person.id, days)} if "streak" in names else {}
-    unlocks.check(person.id, event.at, names, known, done=done)
+    if seen.company:
+        names |= rules.needed_metrics(seen.done, TOGETHER_METRICS)
+    if names:
+        unlocks.earn(seen.person.id, seen.metrics_after(added, names), seen.done, event.at)
 
 
 def session_deleted(event: events.SessionDeleted) -> None:

@@ -105,21 +105,6 @@ def streak_through(user_id: int, days: Iterable[date]) -> int:
     return max(rules.run_through(found, day) for day in days)
 
 
-_sessions = FocusSession.__table__
-_COMPANY = select(_sessions.c.id).where(
-    _sessions.c.room_id == bindparam("room_id"), _sessions.c.user_id != bindparam("user_id"),
-    _sessions.c.start_time < bindparam("end"),
-    _sessions.c.end_time.is_(None) | (_sessions.c.end_time > bindparam("start"))).limit(1)
-
-
-def has_company(record: FocusSession) -> bool:
-    """Did someone else focus in this record's room during its span (the same work phase)?"""
-    if record.source != "room" or record.room_id is None:
-        return False
-    return db.session.execute(_COMPANY, {"room_id": record.room_id, "user_id": record.user_id,
-                                         "start": record.start_time, "end": record.end_time}).first() is not None
-
-
 def metrics_of(user_id: int, names: Iterable[str] = rules.METRICS) -> dict[str, int]:
     names = set(names)
     counted = tuple(sorted(names & set(COUNTS)))

@@ -21,6 +21,7 @@ Design (the issue asks us to say what we chose and why):
 """
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import lru_cache
 
@@ -78,24 +79,29 @@ _CLAIM = (update(_sessions).where(_sessions.c.id == bindparam("record_id"), _ses
           .values(board_seconds=bindparam("credited")).returning(_sessions.c.id))
 
 
-def credit_record(record: FocusSession, user) -> dict[tuple[str, date], int]:
+def credit_record(record: FocusSession, user, others: list | None = None) -> dict[tuple[str, date], int]:
     """Add a just-recorded session's counted seconds to the person's quarters and totals (no
     commit: it joins the recording transaction). Returns the (period, starts) -> seconds added.
-    `user`: a User or a `person()` row (id, timezone and visibility are all it reads).
+    `user`: a User or a `person()` row (id, timezone and visibility are all it reads); `others`:
+    the person's credited records overlapping this one, when the caller has read them already.
 
     Commonly the record is the last of its overlapping records to close: it is credited over what
-    they leave uncovered, one read and three writes. Otherwise its group is credited again in
-    order (overlaps.py), so a later deletion can take exactly this credit back."""
+    they leave uncovered, with one write statement on PostgreSQL (claim, quarters, totals and
+    windows together), four on SQLite. Otherwise its group is credited again in order
+    (overlaps.py), so a later deletion can take exactly this credit back."""
     if not is_counted(record):
         return {}
     if record.id is None:
         db.session.flush()
-    others = [row for row in overlaps.overlapping(record.user_id, record.start_time, record.end_time)
-              if row.id != record.id]
-    members: list = []
+    if others is None:
+        others = overlaps.overlapping(record.user_id, record.start_time, record.end_time)
+    others = [row for row in others if row.id != record.id]
     if all(overlaps.order_key(row) < overlaps.order_key(record) for row in others):
         quarters = rules.credit((record.active_ms or 0) // 1000, _span(record),
                                 [(int(row.start_time.timestamp()), int(row.end_time.timestamp())) for row in others])
+        if db.session.get_bind().dialect.name == "postgresql":
+            return _claim_and_apply_at_once(record, user, quarters)
+        members: list = []
         mine = sum(quarters.values())
     else:
         members = [row for row in overlaps.group(record.user_id, record.start_time, record.end_time)
@@ -110,6 +116,47 @@ def credit_record(record: FocusSession, user) -> dict[tuple[str, date], int]:
     if members:
         overlaps.store_board_seconds(credited, members)
     return _apply(user, quarters)
+
+
+# The common credit as ONE statement on PostgreSQL (each statement is a round trip; SQLite runs in
+# process, where four cost less than building one). Every part reads `claimed`, so a repeated
+# announcement writes nothing. Locks: the statement takes its locks on focus_quarters and the rest
+# before its snapshot, so a window filler holding focus_quarters in SHARE mode (windows.py) either
+# finished first, and the window is in what the windows part reads, or waits for this commit and
+# fills from these quarters, while this statement cannot see its uncommitted window.
+_CREDIT_AT_ONCE = text(
+    "WITH claimed AS (UPDATE focus_sessions SET board_seconds = :credited "
+    "WHERE id = :record_id AND board_seconds IS NULL RETURNING id), "
+    "quarters AS (INSERT INTO focus_quarters (user_id, quarter, seconds) "
+    "SELECT :user_id, CAST(d.key AS INTEGER), CAST(d.value AS INTEGER) "
+    "FROM claimed, json_each_text(CAST(:quarters AS json)) AS d WHERE true "
+    "ON CONFLICT (user_id, quarter) DO UPDATE SET seconds = focus_quarters.seconds + excluded.seconds), "
+    "totals AS (INSERT INTO focus_totals (user_id, period, starts, seconds) "
+    "SELECT :user_id, t.period, t.starts, t.seconds "
+    "FROM claimed, json_to_recordset(CAST(:totals AS json)) AS t(period text, starts date, seconds integer) "
+    "WHERE true ON CONFLICT (user_id, period, starts) DO UPDATE SET seconds = focus_totals.seconds + excluded.seconds), "
+    f"windows AS ({windows.ADD.format(claimed='claimed, ', each=windows.EACH['postgresql'])}) "
+    "SELECT id FROM claimed").bindparams(*windows.LISTED_FLAGS)
+
+
+def _claim_and_apply_at_once(record: FocusSession, user, quarters: dict[int, int]) -> dict[tuple[str, date], int]:
+    """What the claim and `_apply` do for a credit (no debit: no rows to drop), in one statement."""
+    mine = sum(quarters.values())
+    totals = _by_period(user, quarters)
+    claimed = db.session.execute(_CREDIT_AT_ONCE, {
+        "record_id": record.id, "credited": mine, "user_id": user.id,
+        "totals": json.dumps([{"period": period, "starts": starts.isoformat(), "seconds": seconds}
+                              for (period, starts), seconds in totals.items()]),
+        **(windows.add_parameters(quarters) if quarters else {"first": 0, "last": 0, "quarters": "{}"})}).first()
+    if claimed is None:
+        return {}
+    set_committed_value(record, "board_seconds", mine)
+    return totals
+
+
+def _by_period(user, quarters: dict[int, int]) -> dict[tuple[str, date], int]:
+    return {key: seconds for key, seconds in rules.totals_by_period(quarters, zone_of(user.timezone)).items()
+            if seconds}
 
 
 def debit_record(record: FocusSession, user) -> dict[tuple[str, date], int]:
@@ -134,8 +181,7 @@ def _apply(user, quarters: dict[int, int]) -> dict[tuple[str, date], int]:
         return {}
     db.session.execute(_ADD_QUARTERS, [{"user_id": user.id, "quarter": quarter, "seconds": seconds}
                                      for quarter, seconds in quarters.items()])
-    totals = {key: seconds for key, seconds in rules.totals_by_period(quarters, zone_of(user.timezone)).items()
-              if seconds}
+    totals = _by_period(user, quarters)
     if totals:
         db.session.execute(_ADD_TOTALS, [{"user_id": user.id, "period": period, "starts": starts, "seconds": seconds}
                                        for (period, starts), seconds in totals.items()])

@@ -39,16 +39,14 @@ def unlock(user_id: int, earned: Iterable[rules.Achievement], at: datetime) -> l
     if not earned:
         return []
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = []
-    # RETURNING tells whether this call wrote the row (psycopg reports no rowcount for ON CONFLICT here).
-    for achievement in earned:
-        result = db.session.execute(
-            dialect.insert(AchievementUnlock.__table__).values(user_id=user_id, code=achievement.code, unlocked_at=at)
-            .on_conflict_do_nothing(index_elements=["user_id", "code"])
-            .returning(AchievementUnlock.__table__.c.id))
-        if result.first() is not None:
-            inserted.append(achievement)
-    return inserted
+    table = AchievementUnlock.__table__
+    # One statement for them all; RETURNING tells which rows this call wrote (psycopg reports no
+    # rowcount for ON CONFLICT here).
+    inserted = set(db.session.execute(
+        dialect.insert(table).values([{"user_id": user_id, "code": achievement.code, "unlocked_at": at}
+                                      for achievement in earned])
+        .on_conflict_do_nothing(index_elements=["user_id", "code"]).returning(table.c.code)).scalars())
+    return [achievement for achievement in earned if achievement.code in inserted]
 
 
 def check(user_id: int, at: datetime, metric_names: Iterable[str],
@@ -61,6 +59,11 @@ def check(user_id: int, at: datetime, metric_names: Iterable[str],
         return []
     values = {name: known[name] for name in names if known and name in known}
     values.update(metrics.metrics_of(user_id, names - set(values)))
+    return earn(user_id, values, done, at)
+
+
+def earn(user_id: int, values: Mapping[str, int], done: Iterable[str], at: datetime) -> list[rules.Achievement]:
+    """Unlock what these metric values earn beyond `done`, and tell the person live."""
     new = unlock(user_id, rules.newly_earned(values, done), at)
     for achievement in new:
         toast.announce(user_id, achievement)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -81,6 +81,9 @@ class BoardWindow(db.Model):
     first_quarter: Mapped[int] = mapped_column(Integer)
     after_quarter: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # True while a PostgreSQL fill is still adding the time credited before the window was made
+    # (credits already add to it meanwhile; viewers wait for it). Never set on SQLite.
+    filling: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class WindowTotal(db.Model):
