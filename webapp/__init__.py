@@ -12,9 +12,10 @@ def create_app(config_class: type[Config] = Config, overrides: dict | None = Non
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_class.resolve_secret_key()
 
-    from . import compression, database, extensions, jsonsafety, security, urlparams
+    from . import compression, database, extensions, jsonsafety, security, sessioncookie, urlparams
     compression.init_app(app)  # first registered, so it runs after every other after_request
     jsonsafety.init_app(app)
+    sessioncookie.init_app(app)
     urlparams.init_app(app)  # before any blueprint adds its rules
     database.init_app(app)
     extensions.migrate.init_app(app, extensions.db)

@@ -8,8 +8,9 @@ is, or what proves it, revokes the keys that must stop working: a copy of the ol
 import hashlib
 import secrets
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
@@ -41,6 +42,7 @@ def start_login_session(user: User, *, remember: bool) -> None:
         # An older remember-me cookie would otherwise stay in the browser (Flask-Login only
         # replaces it when asked to remember); it is revoked anyway, this just removes it.
         session["_remember"] = "clear"
+    _new_form_token()
 
 
 def restart_login_session(user: User) -> None:
@@ -94,6 +96,14 @@ def end_login_session(user: User) -> None:
         db.session.commit()
     logout_user()
     session.clear()
+    _new_form_token()
+
+
+def _new_form_token() -> None:
+    """A cleared session gets its form token in the same answer. Left to the next page, requests
+    the browser sent meanwhile would answer with cookies lacking it (see `webapp.sessioncookie`)."""
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
 
 
 def end_other_login_sessions(user: User) -> int:

@@ -6,6 +6,7 @@ import json
 
 from flask import Response, current_app, render_template, url_for
 
+from ..sessioncookie import leaves_session_alone
 from . import KEEP_HEADER, bp
 
 # Precached by the worker: everything a page needs to look right offline (not licences, not the
@@ -39,6 +40,7 @@ def _static_url(name: str) -> str:
 
 
 @bp.get("/manifest.webmanifest")
+@leaves_session_alone
 def manifest():
     document = {
         "id": START_URL,
@@ -66,6 +68,7 @@ def manifest():
 
 
 @bp.get("/sw.js")
+@leaves_session_alone
 def service_worker():
     """The worker, with this build's version and file list. Browsers check it for updates on
     every navigation (at most daily with HTTP caching; here: never cached)."""
@@ -81,6 +84,7 @@ def service_worker():
 
 
 @bp.get("/offline")
+@leaves_session_alone
 def offline():
     """What the worker shows for a page it cannot fetch and has no copy of. It holds nothing
     personal (it is cached once for whoever uses the browser) and needs no script."""
