@@ -1,0 +1,203 @@
+"""Who focused with whom, kept as it happens: `focus_partners` and `shared_rooms`.
+
+The together achievements read two counts: the different people a person focused with in the
+same work phase, and the rooms where they did. Derived from the room history at read time, that
+is a join of the person's room records with everyone else's in those rooms (17-18 ms at full
+size on PostgreSQL); kept as facts, it is a count on a primary key.
+
+The facts are exactly what the history says (tests compare them with the read-time join on random
+histories): `user` focused with `partner` when one of user's *closed* room records (source room)
+and one of partner's records in the same room (any state, still running too) overlap in time;
+`user` shared `room` when such a pair exists in that room.
+- A room record closing (`record`) adds the pairs it makes, both ways, in the recording
+  transaction: it with everyone whose record overlaps it, and whoever's closed room record
+  overlaps it with its person. Idempotent (ON CONFLICT DO NOTHING): a repeated announcement adds
+  nothing twice.
+- A record deleted from history or discarded unfinished (`forget`), or a whole account
+  (`forget_person`), takes away only the facts nothing else in the history still supports.
+The one case not followed: a record opened with a start time *before* someone else's record in the
+room had closed, after that close (never in service: records open at "now"; until it closes, the
+other person's count lacks it).
+"""
+from __future__ import annotations
+
+from sqlalchemy import and_, bindparam, delete, func, or_, select, text
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import FocusPartner, FocusSession, SharedRoom, UTCDateTime
+
+_partners, _rooms = FocusPartner.__table__, SharedRoom.__table__
+
+
+def applies(record: FocusSession) -> bool:
+    """A closed room record: it can make pairs (solo and manual records never have company)."""
+    return record.source == "room" and record.room_id is not None and record.end_time is not None
+
+
+# Everyone else's records in the record's room overlapping its span, through the (room_id,
+# end_time) index: the ones that ended after it started, or have not ended.
+_FOUND = """SELECT user_id, source = 'room' AND end_time IS NOT NULL AS closed_room
+    FROM focus_sessions
+    WHERE room_id = :room_id AND user_id <> :user_id AND start_time < :end
+      AND (end_time > :start OR end_time IS NULL)"""
+
+_TIMES = (bindparam("start", type_=UTCDateTime), bindparam("end", type_=UTCDateTime))  # stored as naive UTC
+
+# PostgreSQL: one round trip writes both tables and says whether the phase had company.
+_RECORD_POSTGRESQL = text(f"""WITH found AS ({_FOUND}),
+    pairs AS (
+        INSERT INTO focus_partners (user_id, partner_id)
+        SELECT CAST(:user_id AS INTEGER), user_id FROM found
+        UNION SELECT user_id, CAST(:user_id AS INTEGER) FROM found WHERE closed_room
+        ON CONFLICT DO NOTHING),
+    rooms AS (
+        INSERT INTO shared_rooms (user_id, room_id)
+        SELECT CAST(:user_id AS INTEGER), CAST(:room_id AS INTEGER) FROM found
+        UNION SELECT user_id, CAST(:room_id AS INTEGER) FROM found WHERE closed_room
+        ON CONFLICT DO NOTHING)
+    SELECT count(*) FROM found""").bindparams(*_TIMES)
+_FOUND_SQLITE = text(_FOUND).bindparams(*_TIMES)
+_ADD_PAIR = text("INSERT INTO focus_partners (user_id, partner_id) VALUES (:user_id, :partner_id) "
+                 "ON CONFLICT DO NOTHING")
+_ADD_ROOM = text("INSERT INTO shared_rooms (user_id, room_id) VALUES (:user_id, :room_id) ON CONFLICT DO NOTHING")
+
+
+def record(record: FocusSession) -> bool:
+    """Add the pairs this closed room record makes (flushed first, so it is in the history).
+    Returns whether someone else was in its phase: only then can the together metrics move."""
+    db.session.flush()
+    params = {"room_id": record.room_id, "user_id": record.user_id, "start": record.start_time,
+              "end": record.end_time}
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.session.execute(_RECORD_POSTGRESQL, params).scalar_one() > 0
+    # SQLite runs in process: a read, then the inserts only when there was company.
+    found = db.session.execute(_FOUND_SQLITE, params).all()
+    if not found:
+        return False
+    me, room_id = record.user_id, record.room_id
+    pairs = {(me, row.user_id) for row in found} | {(row.user_id, me) for row in found if row.closed_room}
+    people = {me} | {row.user_id for row in found if row.closed_room}
+    db.session.execute(_ADD_PAIR, [{"user_id": user, "partner_id": partner} for user, partner in sorted(pairs)])
+    db.session.execute(_ADD_ROOM, [{"user_id": user, "room_id": room_id} for user in sorted(people)])
+    return True
+
+
+# --- forgetting -------------------------------------------------------------------------------
+
+def _overlap(mine, theirs):
+    return and_(theirs.room_id == mine.room_id, theirs.start_time < mine.end_time,
+                or_(theirs.end_time.is_(None), theirs.end_time > mine.start_time))
+
+
+def _mine(mine):
+    return and_(mine.source == "room", mine.room_id.is_not(None), mine.end_time.is_not(None))
+
+
+def _pair_holds(user_id, partner_id, without_record):
+    """`user_id` still focused with `partner_id` in the history without the record `without_record`."""
+    mine, theirs = aliased(FocusSession), aliased(FocusSession)
+    return select(mine.id).join(theirs, _overlap(mine, theirs)).where(
+        mine.user_id == user_id, theirs.user_id == partner_id, _mine(mine),
+        mine.id != without_record, theirs.id != without_record).exists()
+
+
+def _room_holds(user_id, room_id, without_record=None, without_person=None):
+    """`user_id` still shared `room_id` without that record, or without that person's records."""
+    mine, theirs = aliased(FocusSession), aliased(FocusSession)
+    conditions = [mine.user_id == user_id, mine.room_id == room_id, theirs.user_id != mine.user_id, _mine(mine)]
+    if without_record is not None:
+        conditions += [mine.id != without_record, theirs.id != without_record]
+    if without_person is not None:
+        conditions.append(theirs.user_id != without_person)
+    return select(mine.id).join(theirs, _overlap(mine, theirs)).where(*conditions).exists()
+
+
+def forget(record: FocusSession) -> None:
+    """`record` is going (deleted from history, or discarded before its first second): remove the
+    facts only it supported. Runs before the row goes, so the checks leave it out by id."""
+    if record.room_id is None or record.id is None:
+        return
+    sessions = FocusSession.__table__
+    overlapping = [sessions.c.room_id == record.room_id, sessions.c.user_id != record.user_id,
+                   or_(sessions.c.end_time.is_(None), sessions.c.end_time > record.start_time)]
+    if record.end_time is not None:
+        overlapping.append(sessions.c.start_time < record.end_time)
+    others = list(db.session.execute(select(sessions.c.user_id).where(*overlapping).distinct()).scalars())
+    if not others:
+        return
+    me = record.user_id
+    db.session.execute(delete(_partners).where(
+        or_(and_(_partners.c.user_id == me, _partners.c.partner_id.in_(others)),
+            and_(_partners.c.user_id.in_(others), _partners.c.partner_id == me)),
+        ~_pair_holds(_partners.c.user_id, _partners.c.partner_id, record.id)))
+    db.session.execute(delete(_rooms).where(
+        _rooms.c.room_id == record.room_id, _rooms.c.user_id.in_([me, *others]),
+        ~_room_holds(_rooms.c.user_id, _rooms.c.room_id, without_record=record.id)))
+
+
+def forget_person(user_id: int) -> None:
+    """An account is going with all its records: its own facts go, and so do the rooms others
+    shared only with it. Call before its records are deleted (they say which rooms to check)."""
+    sessions = FocusSession.__table__
+    shared_with = select(_partners.c.user_id).where(_partners.c.partner_id == user_id)
+    their_rooms = select(sessions.c.room_id).where(sessions.c.user_id == user_id, sessions.c.room_id.is_not(None))
+    db.session.execute(delete(_rooms).where(
+        _rooms.c.user_id.in_(shared_with), _rooms.c.room_id.in_(their_rooms),
+        ~_room_holds(_rooms.c.user_id, _rooms.c.room_id, without_person=user_id)))
+    db.session.execute(delete(_partners).where(or_(_partners.c.user_id == user_id,
+                                                   _partners.c.partner_id == user_id)))
+    db.session.execute(delete(_rooms).where(_rooms.c.user_id == user_id))
+
+
+# --- counts and rebuilding --------------------------------------------------------------------
+
+def partners_count(person):
+    """The different people `person` (a value or bind parameter) focused with: an index count."""
+    return select(func.count()).select_from(_partners).where(_partners.c.user_id == person).scalar_subquery()
+
+
+def shared_rooms_count(person):
+    return select(func.count()).select_from(_rooms).where(_rooms.c.user_id == person).scalar_subquery()
+
+
+# The backfill (migration 0010 and the benchmark's build): the same facts from the whole history,
+# set-based. Each closed room record finds the overlapping ones through the (room_id, end_time)
+# index in a bounded range: a record that overlaps it ended after it started and, being at most
+# `reach` long, before it ended plus `reach`; records still running are a second, tiny range.
+_REBUILD = """
+CREATE TEMPORARY TABLE together_found AS
+SELECT DISTINCT mine.user_id AS user_id, theirs.user_id AS partner_id, mine.room_id AS room_id
+FROM focus_sessions mine JOIN focus_sessions theirs
+  ON theirs.room_id = mine.room_id AND theirs.end_time > mine.start_time AND theirs.end_time <= {reach_end}
+ AND theirs.start_time < mine.end_time AND theirs.user_id <> mine.user_id
+WHERE mine.source = 'room' AND mine.room_id IS NOT NULL AND mine.end_time IS NOT NULL
+UNION
+SELECT mine.user_id, theirs.user_id, mine.room_id
+FROM focus_sessions mine JOIN focus_sessions theirs
+  ON theirs.room_id = mine.room_id AND theirs.end_time IS NULL
+ AND theirs.start_time < mine.end_time AND theirs.user_id <> mine.user_id
+WHERE mine.source = 'room' AND mine.room_id IS NOT NULL AND mine.end_time IS NOT NULL;
+DELETE FROM focus_partners;
+DELETE FROM shared_rooms;
+INSERT INTO focus_partners (user_id, partner_id) SELECT DISTINCT user_id, partner_id FROM together_found;
+INSERT INTO shared_rooms (user_id, room_id) SELECT DISTINCT user_id, room_id FROM together_found;
+DROP TABLE together_found"""
+_LONGEST = {
+    "sqlite": "SELECT max((julianday(end_time) - julianday(start_time)) * 86400) FROM focus_sessions "
+              "WHERE room_id IS NOT NULL",
+    "postgresql": "SELECT EXTRACT(EPOCH FROM max(end_time - start_time)) FROM focus_sessions WHERE room_id IS NOT NULL",
+}
+_REACH_END = {
+    "sqlite": "strftime('%Y-%m-%d %H:%M:%f', mine.end_time, '+{reach} seconds')",
+    "postgresql": "mine.end_time + interval '{reach} seconds'",
+}
+
+
+def rebuild(connection) -> None:
+    """Fill both tables from the whole history (replacing what they hold), on `connection`."""
+    dialect = connection.dialect.name
+    longest = connection.execute(text(_LONGEST[dialect])).scalar() or 0
+    reach = int(longest) + 2  # whole seconds, rounded up, and a second for SQLite's 3-digit text
+    for statement in _REBUILD.format(reach_end=_REACH_END[dialect].format(reach=reach)).split(";"):
+        connection.execute(text(statement))
