@@ -237,3 +237,36 @@ def test_a_shared_phase_costs_one_more_statement_than_a_lone_one(make_user, data
     expected = 3 if database_kind == "postgresql" else 1 + 2 + 1 + 4
     assert len(counter.statements) == expected, counter.statements
     assert metrics.partners(ana.id) == 1
+
+
+def test_migration_0010_fills_the_facts_from_the_history_it_finds(database_kind, tmp_path):
+    """Upgrading a database whose rooms already have history: the new tables hold what it says."""
+    from flask_migrate import upgrade
+
+    from tests.conftest import database_overrides, reset_postgres
+    from tests.support import factories
+    from webapp import create_app
+    from webapp.config import TestConfig
+
+    app = create_app(TestConfig, database_overrides(database_kind, tmp_path))
+    with app.app_context():
+        if database_kind == "postgresql":
+            reset_postgres()
+        upgrade(directory="migrations", revision="0009_board_window_filling")
+        rng = random.Random(7)
+        people = [factories.make_user(f"m{n}") for n in range(5)]
+        rooms = [tracking.make_room(people[0]) for _ in range(2)]
+        for n in range(40):  # records written before 0010, so never announced to together.py
+            start = NINE + timedelta(minutes=rng.randrange(0, 600))
+            end = None if n % 13 == 0 else start + timedelta(minutes=rng.choice((5, 25, 50)))
+            db.session.add(FocusSession(user_id=rng.choice(people).id, room_id=rng.choice(rooms).id,
+                                        source="room", status="running" if end is None else "completed",
+                                        start_time=start, end_time=end, mode="stopped"))
+        db.session.commit()
+        expected = from_history()
+        db.session.remove()
+        upgrade(directory="migrations")
+        found = kept()
+        db.session.remove()
+        db.engine.dispose()
+    assert found == expected and expected[0]
