@@ -21,11 +21,15 @@ other person's count lacks it).
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, text
+from functools import lru_cache
+from typing import NamedTuple
+
+from sqlalchemy import Integer, and_, bindparam, cast, delete, func, or_, select, text, union
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import FocusPartner, FocusSession, SharedRoom, UTCDateTime
+from ..models import FocusPartner, FocusSession, SharedRoom
 
 _partners, _rooms = FocusPartner.__table__, SharedRoom.__table__
 
@@ -35,44 +39,82 @@ def applies(record: FocusSession) -> bool:
     return record.source == "room" and record.room_id is not None and record.end_time is not None
 
 
-# Everyone else's records in the record's room overlapping its span, through the (room_id,
-# end_time) index: the ones that ended after it started, or have not ended.
-_FOUND = """SELECT user_id, source = 'room' AND end_time IS NOT NULL AS closed_room
-    FROM focus_sessions
-    WHERE room_id = :room_id AND user_id <> :user_id AND start_time < :end
-      AND (end_time > :start OR end_time IS NULL)"""
+_sessions = FocusSession.__table__
+PERSON = bindparam("person_id")
+ROOM = bindparam("room_id")
 
-_TIMES = (bindparam("start", type_=UTCDateTime), bindparam("end", type_=UTCDateTime))  # stored as naive UTC
 
-# PostgreSQL: one round trip writes both tables and says whether the phase had company.
-_RECORD_POSTGRESQL = text(f"""WITH found AS ({_FOUND}),
-    pairs AS (
-        INSERT INTO focus_partners (user_id, partner_id)
-        SELECT CAST(:user_id AS INTEGER), user_id FROM found
-        UNION SELECT user_id, CAST(:user_id AS INTEGER) FROM found WHERE closed_room
-        ON CONFLICT DO NOTHING),
-    rooms AS (
-        INSERT INTO shared_rooms (user_id, room_id)
-        SELECT CAST(:user_id AS INTEGER), CAST(:room_id AS INTEGER) FROM found
-        UNION SELECT user_id, CAST(:room_id AS INTEGER) FROM found WHERE closed_room
-        ON CONFLICT DO NOTHING)
-    SELECT count(*) FROM found""").bindparams(*_TIMES)
-_FOUND_SQLITE = text(_FOUND).bindparams(*_TIMES)
+def _found(gate=None):
+    """Everyone else's records in the record's room overlapping its span, through the (room_id,
+    end_time) index: the ones that ended after it started, or have not ended; with whether each
+    is a closed room record (then its person focused with this one too)."""
+    conditions = [_sessions.c.room_id == ROOM, _sessions.c.user_id != PERSON,
+                  _sessions.c.start_time < bindparam("end"),
+                  or_(_sessions.c.end_time > bindparam("start"), _sessions.c.end_time.is_(None))]
+    if gate is not None:
+        conditions.insert(0, gate)
+    closed_room = and_(_sessions.c.source == "room", _sessions.c.end_time.is_not(None))
+    return select(_sessions.c.user_id, closed_room.label("closed_room")).where(*conditions)
+
+
+class Pairing(NamedTuple):
+    """Expressions of one PostgreSQL statement whose WITH clauses write this phase's pairs (they run
+    once, whatever reads them; their rows are not visible to the same statement's other reads,
+    so what they added is counted from what they return)."""
+    company: object  # someone else was in the phase
+    partners_added: object  # rows this statement added for the person
+    rooms_added: object
+    writes: tuple  # the INSERT clauses: add them to the statement (add_cte), as nothing may read them
+
+
+def pairing(gate=None) -> Pairing:
+    found = _found(gate).cte("found")
+    me, room = cast(PERSON, Integer), cast(ROOM, Integer)
+    pairs = (postgresql.insert(_partners)
+             .from_select(["user_id", "partner_id"], union(select(me, found.c.user_id),
+                                                           select(found.c.user_id, me).where(found.c.closed_room)))
+             .on_conflict_do_nothing().returning(_partners.c.user_id).cte("partners_added"))
+    rooms = (postgresql.insert(_rooms)
+             .from_select(["user_id", "room_id"], union(select(me, room).select_from(found),
+                                                        select(found.c.user_id, room).where(found.c.closed_room)))
+             .on_conflict_do_nothing().returning(_rooms.c.user_id).cte("rooms_added"))
+
+    def added(cte):
+        return select(func.count()).select_from(cte).where(cte.c.user_id == PERSON).scalar_subquery()
+
+    return Pairing(select(found.c.user_id).exists(), added(pairs), added(rooms), (pairs, rooms))
+
+
+@lru_cache(maxsize=1)
+def _record_postgresql():
+    together = pairing()
+    return select(together.company).add_cte(*together.writes)
+
+
+_FOUND = _found()
 _ADD_PAIR = text("INSERT INTO focus_partners (user_id, partner_id) VALUES (:user_id, :partner_id) "
                  "ON CONFLICT DO NOTHING")
 _ADD_ROOM = text("INSERT INTO shared_rooms (user_id, room_id) VALUES (:user_id, :room_id) ON CONFLICT DO NOTHING")
 
 
+def params(record: FocusSession) -> dict:
+    return {"room_id": record.room_id, "person_id": record.user_id, "start": record.start_time,
+            "end": record.end_time}
+
+
 def record(record: FocusSession) -> bool:
     """Add the pairs this closed room record makes (flushed first, so it is in the history).
-    Returns whether someone else was in its phase: only then can the together metrics move."""
+    Returns whether someone else was in its phase: only then can the together metrics move.
+    (Unlock detection on PostgreSQL does this inside its read instead: recorded.py.)"""
     db.session.flush()
-    params = {"room_id": record.room_id, "user_id": record.user_id, "start": record.start_time,
-              "end": record.end_time}
     if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.execute(_RECORD_POSTGRESQL, params).scalar_one() > 0
-    # SQLite runs in process: a read, then the inserts only when there was company.
-    found = db.session.execute(_FOUND_SQLITE, params).all()
+        return db.session.execute(_record_postgresql(), params(record)).scalar_one()
+    return record_sqlite(record)
+
+
+def record_sqlite(record: FocusSession) -> bool:
+    """SQLite runs in process: a read, then the inserts only when there was company."""
+    found = db.session.execute(_FOUND, params(record)).all()
     if not found:
         return False
     me, room_id = record.user_id, record.room_id
