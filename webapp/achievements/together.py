@@ -24,8 +24,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, and_, bindparam, cast, delete, func, or_, select, text, union
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Integer, and_, bindparam, delete, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -64,25 +63,30 @@ class Pairing(NamedTuple):
     company: object  # someone else was in the phase
     partners_added: object  # rows this statement added for the person
     rooms_added: object
-    writes: tuple  # the INSERT clauses: add them to the statement (add_cte), as nothing may read them
+    writes: tuple  # `found` and the INSERT clauses: add them to the statement (add_cte), in this order
+
+
+# Written out: the dialect's on_conflict_do_nothing() construct has no cache key, so a statement
+# holding it would be compiled again on every recorded session (~7 ms of CPU for the whole read).
+_ADD_PAIRS = text("""INSERT INTO focus_partners (user_id, partner_id)
+    SELECT CAST(:person_id AS INTEGER), user_id FROM found
+    UNION SELECT user_id, CAST(:person_id AS INTEGER) FROM found WHERE closed_room
+    ON CONFLICT DO NOTHING RETURNING user_id""").columns(user_id=Integer)
+_ADD_ROOMS = text("""INSERT INTO shared_rooms (user_id, room_id)
+    SELECT CAST(:person_id AS INTEGER), CAST(:room_id AS INTEGER) FROM found
+    UNION SELECT user_id, CAST(:room_id AS INTEGER) FROM found WHERE closed_room
+    ON CONFLICT DO NOTHING RETURNING user_id""").columns(user_id=Integer)
 
 
 def pairing(gate=None) -> Pairing:
     found = _found(gate).cte("found")
-    me, room = cast(PERSON, Integer), cast(ROOM, Integer)
-    pairs = (postgresql.insert(_partners)
-             .from_select(["user_id", "partner_id"], union(select(me, found.c.user_id),
-                                                           select(found.c.user_id, me).where(found.c.closed_room)))
-             .on_conflict_do_nothing().returning(_partners.c.user_id).cte("partners_added"))
-    rooms = (postgresql.insert(_rooms)
-             .from_select(["user_id", "room_id"], union(select(me, room).select_from(found),
-                                                        select(found.c.user_id, room).where(found.c.closed_room)))
-             .on_conflict_do_nothing().returning(_rooms.c.user_id).cte("rooms_added"))
+    pairs, rooms = _ADD_PAIRS.cte("partners_added"), _ADD_ROOMS.cte("rooms_added")
 
     def added(cte):
         return select(func.count()).select_from(cte).where(cte.c.user_id == PERSON).scalar_subquery()
 
-    return Pairing(select(found.c.user_id).exists(), added(pairs), added(rooms), (pairs, rooms))
+    # `found` first: the INSERT clauses name it in their text, so it must come before them.
+    return Pairing(select(found.c.user_id).exists(), added(pairs), added(rooms), (found, pairs, rooms))
 
 
 @lru_cache(maxsize=1)
