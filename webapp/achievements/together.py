@@ -25,7 +25,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import Integer, and_, bindparam, delete, func, or_, select, text
-from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import FocusPartner, FocusSession, SharedRoom
@@ -140,23 +139,67 @@ def _mine(mine):
     return and_(mine.source == "room", mine.room_id.is_not(None), mine.end_time.is_not(None))
 
 
-def _pair_holds(user_id, partner_id, without_record):
-    """`user_id` still focused with `partner_id` in the history without the record `without_record`."""
-    mine, theirs = aliased(FocusSession), aliased(FocusSession)
-    return select(mine.id).join(theirs, _overlap(mine, theirs)).where(
-        mine.user_id == user_id, theirs.user_id == partner_id, _mine(mine),
-        mine.id != without_record, theirs.id != without_record).exists()
+# The statements below are built once (lru_cache) and then only bound: building them costs a few
+# ms (aliases of a 30-column table), more than running them.
+_RECORD = bindparam("record_id")
+_ME = bindparam("me")
 
 
-def _room_holds(user_id, room_id, without_record=None, without_person=None):
-    """`user_id` still shared `room_id` without that record, or without that person's records."""
-    mine, theirs = aliased(FocusSession), aliased(FocusSession)
-    conditions = [mine.user_id == user_id, mine.room_id == room_id, theirs.user_id != mine.user_id, _mine(mine)]
-    if without_record is not None:
-        conditions += [mine.id != without_record, theirs.id != without_record]
-    if without_person is not None:
-        conditions.append(theirs.user_id != without_person)
-    return select(mine.id).join(theirs, _overlap(mine, theirs)).where(*conditions).exists()
+def _pair_holds(user_id, partner_id):
+    """`user_id` still focused with `partner_id` in the history without the record `record_id`:
+    the two people's own records (their user index), joined on the room, never a room's history."""
+    mine, theirs = _sessions.alias("mine"), _sessions.alias("theirs")
+    return select(mine.c.id).join_from(mine, theirs, _overlap(mine.c, theirs.c)).where(
+        mine.c.user_id == user_id, theirs.c.user_id == partner_id, _mine(mine.c),
+        mine.c.id != _RECORD, theirs.c.id != _RECORD).exists()
+
+
+def _room_holds(user_id, room_id, without_record: bool):
+    """`user_id` still shared `room_id` (without the record `record_id`): with one of their
+    partners, as focus_partners holds them *now*, so run it after the pairs are corrected. Exact,
+    as anyone they overlapped is a partner; and it reads those people's records, not the room's
+    history."""
+    mine, theirs = _sessions.alias("mine"), _sessions.alias("theirs")
+    partners = select(_partners.c.partner_id).where(_partners.c.user_id == mine.c.user_id)
+    conditions = [mine.c.user_id == user_id, mine.c.room_id == room_id,
+                  theirs.c.user_id.in_(partners.scalar_subquery()), _mine(mine.c)]
+    if without_record:
+        conditions += [mine.c.id != _RECORD, theirs.c.id != _RECORD]
+    return select(mine.c.id).join_from(mine, theirs, _overlap(mine.c, theirs.c)).where(*conditions).exists()
+
+
+@lru_cache(maxsize=2)
+def _paired_in_room(closed: bool):
+    """People paired with `me` either way (index ranges of focus_partners) who had a record in the
+    room overlapping the record (their own records, by person): whom it can have paired."""
+    paired = (select(_partners.c.partner_id).where(_partners.c.user_id == _ME)
+              .union(select(_partners.c.user_id).where(_partners.c.partner_id == _ME)))
+    conditions = [_sessions.c.user_id.in_(paired.scalar_subquery()), _sessions.c.room_id == ROOM,
+                  or_(_sessions.c.end_time.is_(None), _sessions.c.end_time > bindparam("start"))]
+    if closed:
+        conditions.append(_sessions.c.start_time < bindparam("end"))
+    return select(_sessions.c.user_id).where(*conditions).distinct()
+
+
+@lru_cache(maxsize=1)
+def _forget_statements():
+    others = bindparam("others", expanding=True)
+    pairs = delete(_partners).where(
+        or_(and_(_partners.c.user_id == _ME, _partners.c.partner_id.in_(others)),
+            and_(_partners.c.user_id.in_(others), _partners.c.partner_id == _ME)),
+        ~_pair_holds(_partners.c.user_id, _partners.c.partner_id))
+    rooms = delete(_rooms).where(
+        _rooms.c.room_id == ROOM, _rooms.c.user_id.in_(bindparam("people", expanding=True)),
+        ~_room_holds(_rooms.c.user_id, _rooms.c.room_id, without_record=True))
+    return pairs, rooms
+
+
+@lru_cache(maxsize=1)
+def _forget_rooms_of_people():
+    return delete(_rooms).where(
+        _rooms.c.user_id.in_(bindparam("people", expanding=True)),
+        _rooms.c.room_id.in_(bindparam("rooms", expanding=True)),
+        ~_room_holds(_rooms.c.user_id, _rooms.c.room_id, without_record=False))
 
 
 def forget(record: FocusSession) -> None:
@@ -164,36 +207,29 @@ def forget(record: FocusSession) -> None:
     facts only it supported. Runs before the row goes, so the checks leave it out by id."""
     if record.room_id is None or record.id is None:
         return
-    sessions = FocusSession.__table__
-    overlapping = [sessions.c.room_id == record.room_id, sessions.c.user_id != record.user_id,
-                   or_(sessions.c.end_time.is_(None), sessions.c.end_time > record.start_time)]
-    if record.end_time is not None:
-        overlapping.append(sessions.c.start_time < record.end_time)
-    others = list(db.session.execute(select(sessions.c.user_id).where(*overlapping).distinct()).scalars())
+    me = record.user_id
+    others = list(db.session.execute(_paired_in_room(record.end_time is not None), {
+        "me": me, "room_id": record.room_id, "start": record.start_time, "end": record.end_time}).scalars())
     if not others:
         return
-    me = record.user_id
-    db.session.execute(delete(_partners).where(
-        or_(and_(_partners.c.user_id == me, _partners.c.partner_id.in_(others)),
-            and_(_partners.c.user_id.in_(others), _partners.c.partner_id == me)),
-        ~_pair_holds(_partners.c.user_id, _partners.c.partner_id, record.id)))
-    db.session.execute(delete(_rooms).where(
-        _rooms.c.room_id == record.room_id, _rooms.c.user_id.in_([me, *others]),
-        ~_room_holds(_rooms.c.user_id, _rooms.c.room_id, without_record=record.id)))
+    pairs, rooms = _forget_statements()
+    db.session.execute(pairs, {"me": me, "others": others, "record_id": record.id})
+    db.session.execute(rooms, {"room_id": record.room_id, "people": [me, *others], "record_id": record.id})
 
 
 def forget_person(user_id: int) -> None:
     """An account is going with all its records: its own facts go, and so do the rooms others
     shared only with it. Call before its records are deleted (they say which rooms to check)."""
-    sessions = FocusSession.__table__
-    shared_with = select(_partners.c.user_id).where(_partners.c.partner_id == user_id)
-    their_rooms = select(sessions.c.room_id).where(sessions.c.user_id == user_id, sessions.c.room_id.is_not(None))
-    db.session.execute(delete(_rooms).where(
-        _rooms.c.user_id.in_(shared_with), _rooms.c.room_id.in_(their_rooms),
-        ~_room_holds(_rooms.c.user_id, _rooms.c.room_id, without_person=user_id)))
+    shared_with = list(db.session.execute(
+        select(_partners.c.user_id).where(_partners.c.partner_id == user_id)).scalars())
+    their_rooms = list(db.session.execute(
+        select(_sessions.c.room_id).where(_sessions.c.user_id == user_id, _sessions.c.room_id.is_not(None))
+        .distinct()).scalars())
     db.session.execute(delete(_partners).where(or_(_partners.c.user_id == user_id,
                                                    _partners.c.partner_id == user_id)))
     db.session.execute(delete(_rooms).where(_rooms.c.user_id == user_id))
+    if shared_with and their_rooms:  # now that they are no one's partner, their records no longer count
+        db.session.execute(_forget_rooms_of_people(), {"people": shared_with, "rooms": their_rooms})
 
 
 # --- counts and rebuilding --------------------------------------------------------------------
