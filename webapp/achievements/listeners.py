@@ -18,16 +18,15 @@ TOGETHER_METRICS = ("shared_rooms", "partners")
 def session_recorded(event: events.SessionRecorded) -> None:
     """Keep who focused with whom, credit the boards, then check only what a still-locked
     achievement reads and this session can have moved. Runs on every closed work phase, so it is
-    few statements: one read of all the check needs, which also writes a room record's pairs on
-    PostgreSQL (recorded.py, together.py), the credit (one statement on PostgreSQL), and an
-    insert only when something unlocks."""
+    few statements: a closed room record's pairs (one statement on PostgreSQL; any room record,
+    even one with no active second, pairs up, as the history would say), one read of all the
+    check needs (recorded.py), the credit (one statement on PostgreSQL), and an insert only when
+    something unlocks."""
     record: FocusSession = event.record
-    pair_up = together.applies(record)
+    company = together.record(record) if together.applies(record) else False
     if not totals.is_counted(record):
-        if pair_up:  # never credited (no active second), yet in the phase with the others
-            together.record(record)
         return
-    seen = recorded.read(record, pair_up)  # writes this phase's pairs too
+    seen = recorded.read(record, company)
     if seen is None:
         return
     added = totals.credit_record(record, seen.person, seen.overlapping)

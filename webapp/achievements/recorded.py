@@ -9,15 +9,14 @@ session can move: six statements when read one by one. Here they are one SELECT:
   none, so one row);
 - a scalar subquery per metric, each behind a CASE that reads it only while an achievement
   reading it is still locked (someone who has them all costs a few index probes, no counting);
-- who else was in this phase, and the pairs it makes written (together.py: on PostgreSQL in
-  WITH clauses of this same statement; SQLite writes them just before), then the together
-  metrics (counts of the person's rows in focus_partners and shared_rooms, plus what this
-  statement added) only when someone else was there and a together achievement is still locked.
+- the together metrics (counts of the person's rows in focus_partners and shared_rooms), read
+  only when someone else was in this phase (together.record says so, having just added this
+  phase's pairs) and a together achievement is still locked.
 The metrics are read *before* the credit is written (on PostgreSQL the credit is one more
 statement: totals.credit_record), so `metrics_after` adds what the credit added: its month
 seconds to the focus time, its day seconds to the days around it for the streak. The session
 count and the together metrics do not depend on the credit; the record itself is flushed before
-the read, so it is counted, and its pairs are counted with it.
+the read, so it is counted, and its pairs are written before it.
 """
 from __future__ import annotations
 
@@ -32,7 +31,7 @@ from sqlalchemy import Boolean, String, and_, bindparam, case, cast, func, liter
 from ..extensions import db
 from ..models import AchievementUnlock, FocusSession, FocusTotal, User
 from ..rules import achievements as rules
-from . import metrics, together
+from . import metrics
 
 
 class Person(NamedTuple):
@@ -92,34 +91,22 @@ def _days(dialect: str):
     return func.coalesce(found, "")  # '' for no days, so NULL means "not read" (no streak locked)
 
 
-def _together(dialect: str):
-    """(whether someone else was in the phase, the shared rooms, the partners; the WITH clauses to
-    add). PostgreSQL writes this phase's pairs inside this very statement (together.pairing), so
-    its counts add what those clauses added; SQLite has written them just before (in process,
-    a statement costs no round trip), and binds whether there was company."""
-    if dialect != "postgresql":
-        return (bindparam("company", type_=Boolean), metrics.COUNTS["shared_rooms"](), metrics.COUNTS["partners"](),
-                ())
-    pairing = together.pairing(bindparam("pair_up", type_=Boolean))
-    return (pairing.company, metrics.COUNTS["shared_rooms"]() + pairing.rooms_added,
-            metrics.COUNTS["partners"]() + pairing.partners_added, pairing.writes)
-
-
 @lru_cache(maxsize=2)
 def _statement(dialect: str):
-    """Built once per dialect (the day's text form and the together part differ), then only bound."""
-    company, shared_rooms, partners, writes = _together(dialect)
+    """Built once per dialect (only the day's text form differs), then only bound."""
+    company = bindparam("company", type_=Boolean)  # someone else was in the phase (together.record)
     # Read once (OFFSET 0 keeps PostgreSQL from copying this subquery into each place that reads it).
     flags = select(_held()).offset(0).subquery("flags")
     overlapping = _sessions.alias("overlapping")
     return (
         select(_users.c.id, _users.c.timezone, _users.c.on_global_board, _users.c.profile_private,
-               _users.c.is_guest, flags.c.codes, company.label("company"),
+               _users.c.is_guest, flags.c.codes,
                case((_locked(flags, "sessions"), metrics.COUNTS["sessions"]())).label("sessions"),
                case((_locked(flags, "focus_seconds"), metrics.COUNTS["focus_seconds"]())).label("focus_seconds"),
                case((_locked(flags, "streak"), _days(dialect))).label("days"),
-               case((and_(company, _locked(flags, "shared_rooms")), shared_rooms)).label("shared_rooms"),
-               case((and_(company, _locked(flags, "partners")), partners)).label("partners"),
+               case((and_(company, _locked(flags, "shared_rooms")), metrics.COUNTS["shared_rooms"]()))
+               .label("shared_rooms"),
+               case((and_(company, _locked(flags, "partners")), metrics.COUNTS["partners"]())).label("partners"),
                overlapping.c.id.label("o_id"), overlapping.c.start_time.label("o_start"),
                overlapping.c.end_time.label("o_end"), overlapping.c.active_ms.label("o_active_ms"),
                overlapping.c.board_seconds.label("o_board_seconds"))
@@ -127,8 +114,7 @@ def _statement(dialect: str):
             overlapping.c.user_id == _users.c.id, overlapping.c.board_seconds.is_not(None),
             overlapping.c.start_time < bindparam("end"), overlapping.c.end_time > bindparam("start"),
             overlapping.c.id != bindparam("record_id"))))
-        .where(_users.c.id == PERSON)
-        .add_cte(*writes))
+        .where(_users.c.id == PERSON))
 
 
 @dataclass(frozen=True)
@@ -184,21 +170,16 @@ def _parse_days(text: str | None) -> dict[date, int]:
     return days
 
 
-def read(record: FocusSession, pair_up: bool = False) -> Seen | None:
-    """One statement (after flushing the record, so its closing is what the count reads). `pair_up`:
-    a closed room record (together.applies), whose phase's pairs are written first (on
-    PostgreSQL by this statement itself). None when the person no longer exists."""
+def read(record: FocusSession, company: bool = False) -> Seen | None:
+    """One statement (after flushing the record, so its closing is what the count reads).
+    `company`: someone else was in its phase (together.record, run before: its pairs are in the
+    counts). None when the person no longer exists."""
     db.session.flush()
-    dialect = db.session.get_bind().dialect.name
     first_day = record.start_time.astimezone(timezone.utc).date() - timedelta(days=DAYS_AROUND)
     last_day = record.end_time.astimezone(timezone.utc).date() + timedelta(days=DAYS_AROUND)
-    values = {"person_id": record.user_id, "record_id": record.id, "start": record.start_time,
-              "end": record.end_time, "room_id": record.room_id, "first_day": first_day, "last_day": last_day}
-    if dialect == "postgresql":
-        values["pair_up"] = pair_up
-    else:
-        values["company"] = pair_up and together.record_sqlite(record)
-    rows = db.session.execute(_statement(dialect), values).all()
+    rows = db.session.execute(_statement(db.session.get_bind().dialect.name), {
+        "person_id": record.user_id, "record_id": record.id, "start": record.start_time, "end": record.end_time,
+        "company": company, "first_day": first_day, "last_day": last_day}).all()
     if not rows:
         return None
     row = rows[0]
@@ -208,6 +189,6 @@ def read(record: FocusSession, pair_up: bool = False) -> Seen | None:
                 done=frozenset((row.codes or "").split(",")) - {""},
                 overlapping=[Overlapping(r.o_id, r.o_start, r.o_end, r.o_active_ms, r.o_board_seconds)
                              for r in rows if r.o_id is not None],
-                company=bool(row.company), read=read_values,
+                company=company, read=read_values,
                 days=None if row.days is None else _parse_days(row.days),
                 first_day=first_day, last_day=last_day)

@@ -22,7 +22,6 @@ other person's count lacks it).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
 
 from sqlalchemy import Integer, and_, bindparam, delete, func, or_, select, text
 
@@ -42,31 +41,18 @@ PERSON = bindparam("person_id")
 ROOM = bindparam("room_id")
 
 
-def _found(gate=None):
+def _found():
     """Everyone else's records in the record's room overlapping its span, through the (room_id,
     end_time) index: the ones that ended after it started, or have not ended; with whether each
     is a closed room record (then its person focused with this one too)."""
-    conditions = [_sessions.c.room_id == ROOM, _sessions.c.user_id != PERSON,
-                  _sessions.c.start_time < bindparam("end"),
-                  or_(_sessions.c.end_time > bindparam("start"), _sessions.c.end_time.is_(None))]
-    if gate is not None:
-        conditions.insert(0, gate)
     closed_room = and_(_sessions.c.source == "room", _sessions.c.end_time.is_not(None))
-    return select(_sessions.c.user_id, closed_room.label("closed_room")).where(*conditions)
-
-
-class Pairing(NamedTuple):
-    """Expressions of one PostgreSQL statement whose WITH clauses write this phase's pairs (they run
-    once, whatever reads them; their rows are not visible to the same statement's other reads,
-    so what they added is counted from what they return)."""
-    company: object  # someone else was in the phase
-    partners_added: object  # rows this statement added for the person
-    rooms_added: object
-    writes: tuple  # `found` and the INSERT clauses: add them to the statement (add_cte), in this order
+    return select(_sessions.c.user_id, closed_room.label("closed_room")).where(
+        _sessions.c.room_id == ROOM, _sessions.c.user_id != PERSON, _sessions.c.start_time < bindparam("end"),
+        or_(_sessions.c.end_time > bindparam("start"), _sessions.c.end_time.is_(None)))
 
 
 # Written out: the dialect's on_conflict_do_nothing() construct has no cache key, so a statement
-# holding it would be compiled again on every recorded session (~7 ms of CPU for the whole read).
+# holding it would be compiled again on every recorded session (~7 ms of CPU measured).
 _ADD_PAIRS = text("""INSERT INTO focus_partners (user_id, partner_id)
     SELECT CAST(:person_id AS INTEGER), user_id FROM found
     UNION SELECT user_id, CAST(:person_id AS INTEGER) FROM found WHERE closed_room
@@ -77,21 +63,13 @@ _ADD_ROOMS = text("""INSERT INTO shared_rooms (user_id, room_id)
     ON CONFLICT DO NOTHING RETURNING user_id""").columns(user_id=Integer)
 
 
-def pairing(gate=None) -> Pairing:
-    found = _found(gate).cte("found")
-    pairs, rooms = _ADD_PAIRS.cte("partners_added"), _ADD_ROOMS.cte("rooms_added")
-
-    def added(cte):
-        return select(func.count()).select_from(cte).where(cte.c.user_id == PERSON).scalar_subquery()
-
-    # `found` first: the INSERT clauses name it in their text, so it must come before them.
-    return Pairing(select(found.c.user_id).exists(), added(pairs), added(rooms), (found, pairs, rooms))
-
-
 @lru_cache(maxsize=1)
 def _record_postgresql():
-    together = pairing()
-    return select(together.company).add_cte(*together.writes)
+    """One round trip: WITH clauses write both tables (they run whatever reads them; `found` comes
+    first, as their text names it), and the statement says whether the phase had company."""
+    found = _found().cte("found")
+    return (select(select(found.c.user_id).exists())
+            .add_cte(found, _ADD_PAIRS.cte("partners_added"), _ADD_ROOMS.cte("rooms_added")))
 
 
 _FOUND = _found()
@@ -107,8 +85,7 @@ def params(record: FocusSession) -> dict:
 
 def record(record: FocusSession) -> bool:
     """Add the pairs this closed room record makes (flushed first, so it is in the history).
-    Returns whether someone else was in its phase: only then can the together metrics move.
-    (Unlock detection on PostgreSQL does this inside its read instead: recorded.py.)"""
+    Returns whether someone else was in its phase: only then can the together metrics move."""
     db.session.flush()
     if db.session.get_bind().dialect.name == "postgresql":
         return db.session.execute(_record_postgresql(), params(record)).scalar_one()
