@@ -13,6 +13,8 @@ SQLite), then a handful of set-based statements derive the rest:
                    as crediting it at record time would have (rules/leaderboard.credit, without
                    the largest-remainder rounding: a second here or there does not matter to timing).
   focus_totals     each person's own local days, then weeks and months summed from the days.
+  focus_partners,  who focused with whom, from the sessions' overlaps in their rooms
+  shared_rooms     (achievements/together.rebuild, the backfill of migration 0010).
   window_totals    the everyone board's windows (day, week, month of each zone in use at the
                    timed runs' "now"), made and filled by the app's own code
                    (achievements/windows.window_id: one INSERT .. SELECT over the quarter index
@@ -107,6 +109,7 @@ class Builder:
         for statement in indexes:
             self.run(statement)
         self.say("indexes made again")
+        self.together()
         self.analyze()
         self.say("statistics gathered")
         self.board_windows()
@@ -216,6 +219,13 @@ class Builder:
                 SELECT user_id, '{period}', {starts}, SUM(seconds)
                 FROM focus_totals WHERE period = 'day' GROUP BY user_id, {starts}""")
         self.say("local days, weeks and months")
+
+    def together(self) -> None:
+        """Who focused with whom, from the sessions (the app's own backfill, as migration 0010 runs it)."""
+        from webapp.achievements.together import rebuild
+        rebuild(self.connection)
+        self.connection.commit()
+        self.say("who focused with whom")
 
     def friends(self, viewer_id: int) -> None:
         """`FRIENDS` mutual follows of the viewer, spread over everyone."""

@@ -107,6 +107,14 @@ class SessionDeleted:
 
 
 @dataclass(frozen=True)
+class SessionDiscarded:
+    """A running record is dropped unfinished (its phase reset or skipped before a second was
+    counted): announced just before the row goes, in the same transaction."""
+    record: FocusSession
+    at: datetime
+
+
+@dataclass(frozen=True)
 class RoomFinished:
     """A room's timer completed (its last round ran out, or the host ended it) at `at`, after the
     last work phase's records were closed."""

@@ -9,21 +9,24 @@ from __future__ import annotations
 from .. import events
 from ..models import FocusSession
 from ..rules import achievements as rules
-from . import recorded, totals, unlocks
+from . import recorded, together, totals, unlocks
 
 FOCUS_METRICS = ("sessions", "focus_seconds", "streak")
 TOGETHER_METRICS = ("shared_rooms", "partners")
 
 
 def session_recorded(event: events.SessionRecorded) -> None:
-    """Credit the boards, then check only what a still-locked achievement reads and this session
-    can have moved. Runs on every closed work phase, so it is few statements: one read of all it
-    needs (recorded.py), the credit (one statement on PostgreSQL), and an insert only when
+    """Keep who focused with whom, credit the boards, then check only what a still-locked
+    achievement reads and this session can have moved. Runs on every closed work phase, so it is
+    few statements: a closed room record's pairs (one statement on PostgreSQL; any room record,
+    even one with no active second, pairs up, as the history would say), one read of all the
+    check needs (recorded.py), the credit (one statement on PostgreSQL), and an insert only when
     something unlocks."""
     record: FocusSession = event.record
+    company = together.record(record) if together.applies(record) else False
     if not totals.is_counted(record):
         return
-    seen = recorded.read(record)
+    seen = recorded.read(record, company)
     if seen is None:
         return
     added = totals.credit_record(record, seen.person, seen.overlapping)
@@ -42,11 +45,18 @@ def session_deleted(event: events.SessionDeleted) -> None:
     their unlock time: a badge, once earned, is not taken away), while progress shown on locked
     ones is computed from the records and totals, so it follows at once."""
     record: FocusSession = event.record
+    together.forget(record)
     if record.board_seconds is None:
         return  # never credited (a manual entry, say): nothing on the boards to take back
     person = totals.person(record.user_id)
     if person is not None:
         totals.debit_record(record, person)
+
+
+def session_discarded(event: events.SessionDiscarded) -> None:
+    """A record that never reached its first second goes: it was never credited, but someone who
+    closed their record in that phase before it went was paired with it."""
+    together.forget(event.record)
 
 
 def room_finished(event: events.RoomFinished) -> None:
@@ -63,6 +73,7 @@ def forum_contributed(event: events.ForumContributed) -> None:
 LISTENERS = {
     events.SessionRecorded: session_recorded,
     events.SessionDeleted: session_deleted,
+    events.SessionDiscarded: session_discarded,
     events.RoomFinished: room_finished,
     events.ForumContributed: forum_contributed,
 }

@@ -4,7 +4,8 @@ Only server-witnessed focus: records with a room (room and solo-room sessions), 
 imported entries. Computed only for the metrics a still-locked achievement needs, and all the
 counts in ONE statement (a scalar subquery each): unlock detection runs inside the recording
 transaction on every closed work phase, and at 5M sessions its cost is statements, not rows.
-The statements are built once with bind parameters, so a check only binds values.
+The statements are built once with bind parameters, so a check only binds values. The together
+metrics count the facts together.py keeps as phases close, not the room history.
 """
 from __future__ import annotations
 
@@ -13,12 +14,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Comment, FocusSession, FocusTotal, Post, Room
 from ..rules import achievements as rules
-from . import totals
+from . import together, totals
 
 STREAK_LOOKAROUND = max(a.target for a in rules.ACHIEVEMENTS if a.metric == "streak")
 PERSON = bindparam("person_id")
@@ -39,26 +39,12 @@ def _focus_seconds():
         FocusTotal.user_id == PERSON, FocusTotal.period == "month").scalar_subquery()
 
 
-def _together():
-    """(mine, theirs): pairs of one person's counted room records and someone else's record in the
-    same room whose span overlaps (the same work phase; theirs may still be closing)."""
-    mine, theirs = aliased(FocusSession), aliased(FocusSession)
-    on = ((theirs.room_id == mine.room_id) & (theirs.user_id != mine.user_id)
-          & (theirs.start_time < mine.end_time)
-          & (theirs.end_time.is_(None) | (theirs.end_time > mine.start_time)))
-    return mine, theirs, on
-
-
 def _shared_rooms():
-    mine, theirs, on = _together()
-    return (select(func.count(func.distinct(mine.room_id))).select_from(mine).join(theirs, on)
-            .where(mine.user_id == PERSON, mine.source == "room", mine.end_time.is_not(None)).scalar_subquery())
+    return together.shared_rooms_count(PERSON)
 
 
 def _partners():
-    mine, theirs, on = _together()
-    return (select(func.count(func.distinct(theirs.user_id))).select_from(mine).join(theirs, on)
-            .where(mine.user_id == PERSON, mine.source == "room", mine.end_time.is_not(None)).scalar_subquery())
+    return together.partners_count(PERSON)
 
 
 def _hosted_rooms():

@@ -9,13 +9,14 @@ session can move: six statements when read one by one. Here they are one SELECT:
   none, so one row);
 - a scalar subquery per metric, each behind a CASE that reads it only while an achievement
   reading it is still locked (someone who has them all costs a few index probes, no counting);
-- whether someone else focused in the same room and phase, read only while a together
-  achievement is locked, and the together metrics only when so.
+- the together metrics (counts of the person's rows in focus_partners and shared_rooms), read
+  only when someone else was in this phase (together.record says so, having just added this
+  phase's pairs) and a together achievement is still locked.
 The metrics are read *before* the credit is written (on PostgreSQL the credit is one more
 statement: totals.credit_record), so `metrics_after` adds what the credit added: its month
 seconds to the focus time, its day seconds to the days around it for the streak. The session
 count and the together metrics do not depend on the credit; the record itself is flushed before
-the read, so it is counted.
+the read, so it is counted, and its pairs are written before it.
 """
 from __future__ import annotations
 
@@ -25,8 +26,7 @@ from datetime import date, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import (Boolean, String, and_, bindparam, case, cast, exists, false, func, literal, or_, select,
-                        true, type_coerce)
+from sqlalchemy import Boolean, String, and_, bindparam, case, cast, func, literal, select, true, type_coerce
 
 from ..extensions import db
 from ..models import AchievementUnlock, FocusSession, FocusTotal, User
@@ -91,55 +91,26 @@ def _days(dialect: str):
     return func.coalesce(found, "")  # '' for no days, so NULL means "not read" (no streak locked)
 
 
-def _company():
-    """Someone else focused in this record's room during its span (the same work phase)."""
-    return exists().where(
-        _sessions.c.room_id == bindparam("room_id"), _sessions.c.user_id != PERSON,
-        _sessions.c.start_time < bindparam("end"),
-        or_(_sessions.c.end_time.is_(None), _sessions.c.end_time > bindparam("start")))
-
-
-def _together(together):
-    """Both together metrics from one pass over the join of the person's room records with
-    everyone else's overlapping ones in the same room (the costly part at full size), only when
-    this phase had company and a together achievement is still locked."""
-    mine, theirs, on = metrics._together()
-    codes = [literal(code, String) for metric in ("shared_rooms", "partners") for code in _codes(metric)]
-    held = (select(func.count()).select_from(_unlocks)
-            .where(_unlocks.c.user_id == PERSON, _unlocks.c.code.in_(codes)).scalar_subquery())
-    return (select(func.count(func.distinct(mine.room_id)).label("shared_rooms"),
-                   func.count(func.distinct(theirs.user_id)).label("partners"))
-            .select_from(mine).join(theirs, on)
-            .where(mine.user_id == PERSON, mine.source == "room", mine.end_time.is_not(None),
-                   together, _company(), held < len(codes))
-            .subquery("together_metrics"))
-
-
 @lru_cache(maxsize=2)
 def _statement(dialect: str):
     """Built once per dialect (only the day's text form differs), then only bound."""
-    together = bindparam("together", type_=Boolean)  # a room record with a room: company can count
-    held = _held()
-    # Whether someone else was in the phase, computed once (OFFSET 0 keeps PostgreSQL from copying
-    # this subquery into each place that reads it), and only while a together achievement is locked.
-    flags = (select(held, case((and_(together, or_(_locked(held, "shared_rooms"), _locked(held, "partners"))),
-                                _company()), else_=false()).label("company"))
-             .offset(0).subquery("flags"))
-    pairs = _together(together)
+    company = bindparam("company", type_=Boolean)  # someone else was in the phase (together.record)
+    # Read once (OFFSET 0 keeps PostgreSQL from copying this subquery into each place that reads it).
+    flags = select(_held()).offset(0).subquery("flags")
     overlapping = _sessions.alias("overlapping")
     return (
         select(_users.c.id, _users.c.timezone, _users.c.on_global_board, _users.c.profile_private,
-               _users.c.is_guest, flags.c.codes, flags.c.company,
+               _users.c.is_guest, flags.c.codes,
                case((_locked(flags, "sessions"), metrics.COUNTS["sessions"]())).label("sessions"),
                case((_locked(flags, "focus_seconds"), metrics.COUNTS["focus_seconds"]())).label("focus_seconds"),
                case((_locked(flags, "streak"), _days(dialect))).label("days"),
-               case((and_(flags.c.company, _locked(flags, "shared_rooms")), pairs.c.shared_rooms))
+               case((and_(company, _locked(flags, "shared_rooms")), metrics.COUNTS["shared_rooms"]()))
                .label("shared_rooms"),
-               case((and_(flags.c.company, _locked(flags, "partners")), pairs.c.partners)).label("partners"),
+               case((and_(company, _locked(flags, "partners")), metrics.COUNTS["partners"]())).label("partners"),
                overlapping.c.id.label("o_id"), overlapping.c.start_time.label("o_start"),
                overlapping.c.end_time.label("o_end"), overlapping.c.active_ms.label("o_active_ms"),
                overlapping.c.board_seconds.label("o_board_seconds"))
-        .select_from(_users.join(flags, true()).join(pairs, true()).outerjoin(overlapping, and_(
+        .select_from(_users.join(flags, true()).outerjoin(overlapping, and_(
             overlapping.c.user_id == _users.c.id, overlapping.c.board_seconds.is_not(None),
             overlapping.c.start_time < bindparam("end"), overlapping.c.end_time > bindparam("start"),
             overlapping.c.id != bindparam("record_id"))))
@@ -199,16 +170,16 @@ def _parse_days(text: str | None) -> dict[date, int]:
     return days
 
 
-def read(record: FocusSession) -> Seen | None:
-    """One statement (after flushing the record, so its closing is what the count reads). None
-    when the person no longer exists."""
+def read(record: FocusSession, company: bool = False) -> Seen | None:
+    """One statement (after flushing the record, so its closing is what the count reads).
+    `company`: someone else was in its phase (together.record, run before: its pairs are in the
+    counts). None when the person no longer exists."""
     db.session.flush()
     first_day = record.start_time.astimezone(timezone.utc).date() - timedelta(days=DAYS_AROUND)
     last_day = record.end_time.astimezone(timezone.utc).date() + timedelta(days=DAYS_AROUND)
     rows = db.session.execute(_statement(db.session.get_bind().dialect.name), {
         "person_id": record.user_id, "record_id": record.id, "start": record.start_time, "end": record.end_time,
-        "room_id": record.room_id, "together": record.source == "room" and record.room_id is not None,
-        "first_day": first_day, "last_day": last_day}).all()
+        "company": company, "first_day": first_day, "last_day": last_day}).all()
     if not rows:
         return None
     row = rows[0]
@@ -218,6 +189,6 @@ def read(record: FocusSession) -> Seen | None:
                 done=frozenset((row.codes or "").split(",")) - {""},
                 overlapping=[Overlapping(r.o_id, r.o_start, r.o_end, r.o_active_ms, r.o_board_seconds)
                              for r in rows if r.o_id is not None],
-                company=bool(row.company), read=read_values,
+                company=company, read=read_values,
                 days=None if row.days is None else _parse_days(row.days),
                 first_day=first_day, last_day=last_day)

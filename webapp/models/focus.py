@@ -40,6 +40,9 @@ class FocusSession(db.Model):
     __table_args__ = (
         Index("ix_focus_sessions_user_start", "user_id", "start_time"),
         Index("ix_focus_sessions_status", "status"),
+        # Who else was in a room's phase (achievements/together.py): the room's records that ended
+        # after a given moment, or have not ended yet; room_id alone uses it too.
+        Index("ix_focus_sessions_room_end", "room_id", "end_time"),
         # The tick reads only rows of work phases still going on, through this small partial index,
         # so its cost does not grow with the history (tracking/ticking.py).
         Index("ix_focus_sessions_open_mode_activity", "mode", "last_activity_ms",
@@ -48,7 +51,7 @@ class FocusSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), index=True)
     source: Mapped[str] = mapped_column(String(10), default="manual")
     status: Mapped[str] = mapped_column(String(12), default="running")

@@ -37,6 +37,30 @@ class AchievementUnlock(db.Model):
     unlocked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class FocusPartner(db.Model):
+    """`user` focused with `partner`: one of user's closed room records and one of partner's records
+    (any state) in the same room overlapped (the same work phase). One row per direction: the
+    "5 / 25 different people" achievements count a person's rows (achievements/together.py keeps
+    them as phases close, and forgets those a deletion undoes)."""
+
+    __tablename__ = "focus_partners"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+
+
+class SharedRoom(db.Model):
+    """`user` had a closed room record in `room` that someone else's record there overlapped (the
+    "first shared room" achievement counts a person's rows; kept with FocusPartner)."""
+
+    __tablename__ = "shared_rooms"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
+
+
 class FocusQuarter(db.Model):
     """Counted focus seconds of one person in one UTC quarter hour (`quarter` = epoch seconds // 900).
 

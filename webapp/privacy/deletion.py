@@ -1,7 +1,7 @@
 """Deleting an account: everything personal goes, in one transaction.
 
 Sessions, interruptions, tasks, API tokens, login sessions, reset links and room participations
-are deleted; solo rooms too; so are the leaderboard totals, achievements and follows (both ways).
+are deleted; solo rooms too; so are the leaderboard totals, achievements, follows and who they focused with (both ways).
 A shared room the person hosts passes to whoever has been present longest, or is archived when
 nobody is there. Content other people see (forum posts, once the
 forum exists) must keep its author row: when any other table still points at the user, the row
@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 
+from ..achievements import together
 from ..extensions import db
 from ..rooms import presence
 from ..models import (AchievementUnlock, ApiToken, BoardWindow, CommentLike, FocusQuarter, FocusSession, FocusTotal,
@@ -25,7 +26,7 @@ DELETED_NAME = "[deleted account]"
 _HANDLED = {"interruptions", "focus_sessions", "tasks", "api_tokens", "login_sessions", "password_resets",
             "participants", "rooms", "forum_post_likes", "forum_comment_likes", "solo_preferences",
             "idempotency_keys", "focus_quarters", "focus_totals", "window_totals", "achievement_unlocks",
-            "follows"}
+            "follows", "focus_partners", "shared_rooms"}
 
 
 @dataclass
@@ -51,6 +52,8 @@ def delete_account(user: User, now: datetime) -> Deletion:
                Room.id.not_in([r.id for r in result.rooms_handed_over] or [0]))).scalars())
     db.session.flush()
 
+    # Who focused with whom: before their records go, which say where others shared only with them.
+    together.forget_person(user.id)
     solo_rooms = select(Room.id).where(Room.is_solo.is_(True), Room.created_by_id == user.id)
     for statement in (
         delete(Participant).where(Participant.user_id == user.id),

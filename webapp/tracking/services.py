@@ -196,7 +196,7 @@ def finish(room: Room, record: FocusSession, participant: Participant | None, at
     See outcome.py for `server_down`."""
     result = outcome(room, record, participant, at, left_ms=left_ms, finished=finished, server_down=server_down)
     if not finished and result.stopped.elapsed_ms < 1000 and not record.interruptions:
-        _discard(record, participant)
+        _discard(record, participant, at)
         return
     if not result.rewound:
         close_away_spell(record, result.folded, result.stopped)
@@ -223,10 +223,12 @@ def end_open_interruptions(records: list[FocusSession]) -> None:
         close_open_interruptions(ended[session_id])
 
 
-def _discard(record: FocusSession, participant: Participant | None) -> None:
-    """A phase reset or skipped before a second was counted leaves no record behind."""
+def _discard(record: FocusSession, participant: Participant | None, at: datetime) -> None:
+    """A phase reset or skipped before a second was counted leaves no record behind (announced
+    first: someone who closed their record in that phase before may have been paired with it)."""
     if participant is not None and participant.current_session_id == record.id:
         participant.current_session = None
+    events.announce(events.SessionDiscarded(record, at))
     db.session.delete(record)
 
 
