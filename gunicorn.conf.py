@@ -39,6 +39,16 @@ def child_exit(server, worker):
         multiprocess.mark_process_dead(worker.pid)  # its open-socket gauge stops counting
 
 
+def worker_exit(server, worker):
+    # Under gevent a room socket closing only queues its departure (webapp/rooms/departures.py):
+    # count out those still queued before the process goes, so a graceful restart does not leave
+    # people "connected" until the presence expiry counts the dead process's sockets out.
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "extensions"):
+        from webapp.rooms import departures
+        departures.drain(app)
+
+
 def post_worker_init(worker):
     # Everything loaded so far (Flask, SQLAlchemy, templates...) lives as long as the worker: move
     # it out of the garbage collector's reach. A full collection otherwise walks all of it and,

@@ -28,6 +28,7 @@ from . import presence, publishing, services
 log = logging.getLogger(__name__)
 
 BATCH = 50
+DRAIN_SECONDS = 5.0  # at most this much of a worker's exit goes to counting its sockets out
 
 
 @dataclass(frozen=True)
@@ -53,21 +54,39 @@ class Departures:
 
     def _run(self) -> None:
         while True:
-            batch = [self.pending.get()]
-            while len(batch) < BATCH:
-                try:
-                    batch.append(self.pending.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                with self.app.app_context():
-                    count_out(batch)
-            except Exception:
-                log.exception("counting out %d closed sockets failed", len(batch))
-            finally:
-                for _ in batch:
-                    self.pending.task_done()
+            self._count_out(self._take(self.pending.get()))
             time.sleep(0)  # let the sockets and the ticker run between batches
+
+    def _take(self, first: Departure) -> list[Departure]:
+        batch = [first]
+        while len(batch) < BATCH:
+            try:
+                batch.append(self.pending.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _count_out(self, batch: list[Departure]) -> None:
+        try:
+            with self.app.app_context():
+                count_out(batch)
+        except Exception:
+            log.exception("counting out %d closed sockets failed", len(batch))
+        finally:
+            for _ in batch:
+                self.pending.task_done()
+
+    def drain(self, seconds: float = DRAIN_SECONDS) -> int:
+        """Count out every queued departure now, in this thread, for at most about `seconds`
+        (a batch started goes to its end); returns how many were left uncounted. A batch the
+        worker holds is waited for, not taken twice."""
+        deadline = time.monotonic() + seconds
+        while self.pending.unfinished_tasks and time.monotonic() < deadline:
+            try:
+                self._count_out(self._take(self.pending.get_nowait()))
+            except queue.Empty:
+                time.sleep(0.05)  # the worker is counting out its batch: let it finish
+        return self.pending.unfinished_tasks
 
 
 def current() -> Departures:
@@ -76,6 +95,22 @@ def current() -> Departures:
     if departures is None:
         departures = app.extensions.setdefault("room_departures", Departures(app))
     return departures
+
+
+def drain(app: Flask, seconds: float = DRAIN_SECONDS) -> int:
+    """At a web process's exit (gunicorn's worker_exit): count out the departures still queued,
+    so a graceful restart leaves nobody "connected" until the process's presence expires.
+    Returns how many were left uncounted (0: all done, or there was nothing to do)."""
+    departures = app.extensions.get("room_departures")
+    if departures is None:
+        return 0
+    queued = departures.pending.unfinished_tasks
+    left = departures.drain(seconds)
+    if left:
+        log.warning("%d departures not counted out within %.0f s; presence expiry will", left, seconds)
+    elif queued:
+        log.info("counted out %d departures still queued at exit", queued)
+    return left
 
 
 def leave(code: str, user_id: int, socket_id: int) -> None:
