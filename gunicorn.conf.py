@@ -12,6 +12,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 # Every open WebSocket holds one gevent connection; past this limit new sockets and
 # plain HTTP requests hang, so size it for the rooms we expect (default 1000 is too low).
 worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "4000"))
+# gevent's Greenlet records who spawned it and that spawner's stack (frames summarised into
+# objects) for each greenlet, one per open socket here, for its whole life; nothing here reads
+# it. Off before the worker's hub exists (the worker inherits the environment): RSS per socket.
+os.environ.setdefault("GEVENT_TRACK_GREENLET_TREE", "false")
 timeout = 60
 graceful_timeout = 10
 control_socket_disable = True  # gunicorn 27 otherwise creates ~/.gunicorn/

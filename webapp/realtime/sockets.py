@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import Request, g, has_app_context
@@ -25,6 +26,7 @@ from wsproto.extensions import PerMessageDeflate
 from wsproto.utilities import RemoteProtocolError
 
 from .. import jsonsafety
+from . import apart
 from .frames import Published, SerialWrites
 from . import keepalive
 from .hub import FLUSH, RESYNC, Close, Hub, Subscription
@@ -117,6 +119,8 @@ def serve(ws, hub: Hub, subscription: Subscription, *,
     `on_message(data)` handles a client's JSON object and may return HTML for this client only.
     The wait needs no timeout: the reader always ends by queueing DISCONNECTED.
     """
+    # Rendering and database work run deep: apart, so this long-lived greenlet stays shallow.
+    full_state, on_message = partial(apart, full_state), partial(apart, on_message)
     ws.sock = SerialWrites(ws.sock, lambda: ws.connected)
     forget_handshake(ws)
     slots = threading.Semaphore(MAX_PENDING_CLIENT_MESSAGES)
