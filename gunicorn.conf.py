@@ -44,13 +44,14 @@ def child_exit(server, worker):
 
 
 def worker_exit(server, worker):
-    # Under gevent a room socket closing only queues its departure (webapp/rooms/departures.py):
-    # count out those still queued before the process goes, so a graceful restart does not leave
-    # people "connected" until the presence expiry counts the dead process's sockets out.
+    # Under gevent a room socket closing only queues its departure (webapp/rooms/departures.py),
+    # and a quick shutdown ends sockets before they queue anything: count out what is queued and
+    # what this process still has on record before it goes, so a restart does not leave people
+    # "connected" until the presence expiry counts the dead process's sockets out.
     app = getattr(worker, "wsgi", None)
     if app is not None and hasattr(app, "extensions"):
         from webapp.rooms import departures
-        departures.drain(app)
+        departures.at_exit(app)
 
 
 def post_worker_init(worker):

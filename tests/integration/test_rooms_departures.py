@@ -1,13 +1,14 @@
-"""A web process's exit counts out the room sockets whose departures are still queued (gunicorn's
-worker_exit calls departures.drain), within a bound, so nobody stays "connected" until expiry."""
+"""A web process's exit (gunicorn's worker_exit calls departures.at_exit) counts out the room
+sockets whose departures are still queued, within a bound, and every socket it still has on
+record, so nobody stays "connected" through a process that is gone until the presence expiry."""
 import time
 
 from sqlalchemy import func, select
 
 from webapp import realtime
 from webapp.extensions import db
-from webapp.models import OpenSocket, utcnow
-from webapp.rooms import departures, presence, publishing, services
+from webapp.models import OpenSocket, Participant, WebProcess, utcnow
+from webapp.rooms import departures, liveness, presence, publishing, services
 
 
 def queued_departures(app, make_user, make_room):
@@ -49,3 +50,30 @@ def test_the_drain_waits_for_a_batch_in_hand_but_not_forever(app, make_user, mak
 def test_a_process_without_room_sockets_has_nothing_to_drain(app):
     app.extensions.pop("room_departures", None)
     assert departures.drain(app) == 0
+
+
+def test_at_exit_the_process_counts_out_its_sockets_and_only_its_own(app, make_user, make_room):
+    host, guest, elsewhere = make_user("host"), make_user("guest"), make_user("elsewhere")
+    room = make_room(host)
+    for user in (guest, elsewhere):
+        services.join(room, user, utcnow())
+    for user in (host, guest):  # served by this process; their handlers never ran (quick shutdown)
+        presence.open_socket(room, user.id, utcnow())
+    other = Participant.query.filter_by(room_id=room.id, user_id=elsewhere.id).one()
+    other.connections = 1
+    db.session.add(OpenSocket(process_id="another-host:1:abcd", participant_id=other.id, opened_at=utcnow()))
+    db.session.commit()
+    listener = realtime.get_hub().subscribe([publishing.room_topic(room.id)])
+    app.extensions.pop("focusroom_room_people", None)
+    assert departures.at_exit(app) == 2
+    db.session.expire_all()
+    connected = {p.user_id: p.connections for p in services.find_room(room.code).participants}
+    assert connected == {host.id: 0, guest.id: 0, elsewhere.id: 1}
+    assert db.session.execute(select(OpenSocket.process_id)).scalars().all() == ["another-host:1:abcd"]
+    assert db.session.get(WebProcess, liveness.current(app).process_id) is None  # no heartbeat left behind
+    shown = listener.get(1)
+    assert shown is not None and shown.count("status-left") == 2
+
+
+def test_at_exit_a_process_that_served_no_room_socket_does_nothing(app):
+    assert departures.at_exit(app) == 0

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from sqlalchemy import func, select
+
 from .. import realtime
 from ..extensions import db
-from ..models import utcnow
-from . import presence, publishing, services
+from ..models import OpenSocket, Room, utcnow
+from . import liveness, people, presence, publishing, services
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,50 @@ def current() -> Departures:
     if departures is None:
         departures = app.extensions.setdefault("room_departures", Departures(app))
     return departures
+
+
+def at_exit(app: Flask, seconds: float = DRAIN_SECONDS) -> int:
+    """A web process is going (gunicorn's worker_exit): count out the departures still queued
+    (drain), then whatever sockets it still has on record (a quick shutdown ends their handlers
+    before they queue anything), and tell their rooms. Nobody stays "connected" through a process
+    that is gone until the presence expiry notices. Returns how many sockets were counted out.
+
+    Under gevent the work runs in a greenlet of its own, waited for at most `seconds` + 2: a
+    second quit signal (gunicorn's quick shutdown raises SystemExit from a greenlet it spawns per
+    signal, and a signal may reach a process twice, from its master and from its group) is thrown
+    into the waiting greenlet, never into the middle of the counting."""
+    if not _cooperative():
+        return _at_exit(app, seconds)
+    import gevent
+    worker = gevent.spawn(_at_exit, app, seconds)
+    deadline = time.monotonic() + seconds + 2
+    while not worker.ready() and time.monotonic() < deadline:
+        try:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        except SystemExit:
+            continue  # the process is exiting already: this is why it counts out; finish first
+    if not worker.successful():
+        log.error("counting out this process's sockets at exit did not finish: %r", worker.exception)
+    return worker.value or 0
+
+
+def _at_exit(app: Flask, seconds: float) -> int:
+    drain(app, seconds)
+    with app.app_context():
+        me = liveness.current(app)
+        if not me.registered:
+            return 0  # it never served a room socket
+        me.stop()  # a heartbeat after this would find its row gone and bring it back
+        try:
+            now = utcnow()
+            before = db.session.execute(select(func.count(OpenSocket.id))
+                                        .where(OpenSocket.process_id == me.process_id)).scalar()
+            changed = presence.count_out_process(me.process_id, now)
+            for room in db.session.execute(select(Room).where(Room.id.in_(changed))).scalars():
+                people.publish(room, now)  # not people.changed: this process ticks no more
+            return before
+        finally:
+            db.session.remove()
 
 
 def drain(app: Flask, seconds: float = DRAIN_SECONDS) -> int:
