@@ -61,9 +61,11 @@ def socket(ws, code: str):
     subscription = hub.subscribe([publishing.room_topic(room_id), publishing.user_topic(room_id, user_id)])
     socket_id = None
     try:
-        socket_id = realtime.apart(_arrive, room_code, user_id)
+        socket_id = realtime.apart(_count_in, room_code, user_id)
         if socket_id is None:  # no longer a participant since the admission: nothing to serve
             return
+        OPEN_SOCKETS.inc()
+        realtime.apart(_announce_arrival, room_code)
         serve(ws, hub, subscription,
               full_state=partial(_full_state, room_code, user_id),
               on_message=partial(_on_message, room_code, user_id))
@@ -82,19 +84,20 @@ def _room_ids(code: str) -> tuple[int, str]:
         db.session.remove()
 
 
-def _arrive(code: str, user_id: int) -> int | None:
-    """Count the socket in and tell the room; its id, or None if no longer a participant."""
+def _count_in(code: str, user_id: int) -> int | None:
+    """The socket's id once counted in, or None if no longer a participant."""
     try:
-        room = services.find_room(code)
-        connected_at = utcnow()
-        socket_id = presence.open_socket(room, user_id, connected_at)[1]
-        if socket_id is not None:
-            OPEN_SOCKETS.inc()
-            liveness.current().start()  # this process serves sockets: it heartbeats from now on
-            publish_presence(code, connected_at)
-        return socket_id
+        return presence.open_socket(services.find_room(code), user_id, utcnow())[1]
     finally:
         db.session.remove()  # hold no database connection (nor a Session object) while it idles
+
+
+def _announce_arrival(code: str) -> None:
+    try:
+        liveness.current().start()  # this process serves sockets: it heartbeats from now on
+        publish_presence(code, utcnow())
+    finally:
+        db.session.remove()
 
 
 def _full_state(code: str, user_id: int) -> str:
