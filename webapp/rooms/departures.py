@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app
-
 from sqlalchemy import func, select
 
 from .. import realtime
@@ -138,6 +137,9 @@ def _at_exit(app: Flask, seconds: float) -> int:
             changed = presence.count_out_process(me.process_id, now)
             for room in db.session.execute(select(Room).where(Room.id.in_(changed))).scalars():
                 people.publish(room, now)  # not people.changed: this process ticks no more
+            flush = getattr(realtime.get_hub(app), "flush", None)
+            if flush is not None:
+                flush(timeout=2.0)  # the Redis hub's sender only queues: send the lists before going
             return before
         finally:
             db.session.remove()
