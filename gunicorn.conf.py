@@ -12,6 +12,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 # Every open WebSocket holds one gevent connection; past this limit new sockets and
 # plain HTTP requests hang, so size it for the rooms we expect (default 1000 is too low).
 worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "4000"))
+# gevent's Greenlet records who spawned it and that spawner's stack (frames summarised into
+# objects) for each greenlet, one per open socket here, for its whole life; nothing here reads
+# it. Off before the worker's hub exists (the worker inherits the environment): RSS per socket.
+os.environ.setdefault("GEVENT_TRACK_GREENLET_TREE", "false")
 timeout = 60
 graceful_timeout = 10
 control_socket_disable = True  # gunicorn 27 otherwise creates ~/.gunicorn/
@@ -37,6 +41,17 @@ def child_exit(server, worker):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
         multiprocess.mark_process_dead(worker.pid)  # its open-socket gauge stops counting
+
+
+def worker_exit(server, worker):
+    # Under gevent a room socket closing only queues its departure (webapp/rooms/departures.py),
+    # and a quick shutdown ends sockets before they queue anything: count out what is queued and
+    # what this process still has on record before it goes, so a restart does not leave people
+    # "connected" until the presence expiry counts the dead process's sockets out.
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "extensions"):
+        from webapp.rooms import departures
+        departures.at_exit(app)
 
 
 def post_worker_init(worker):

@@ -4,6 +4,7 @@ from flask import Flask, Response, abort, request
 from flask_login import current_user
 
 from .errors import error_response
+from .extensions import limiter
 from .realtime.sockets import handshake_refusal
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -34,6 +35,8 @@ def init_app(app: Flask) -> None:
     # First of all: CSRF protection (registered earlier) would parse the form, and login or
     # token checks would answer 401 with a body still waiting to be read.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_oversized_body)
+
+    _no_rate_limit_state_for_sockets(app)
 
     @app.before_request
     def _refuse_malformed_socket_handshake():
@@ -69,3 +72,21 @@ def _is_private() -> bool:
     if request.endpoint == "static":
         return False
     return current_user.is_authenticated
+
+
+def _no_rate_limit_state_for_sockets(app: Flask) -> None:
+    """Flask-Limiter's check runs before every request and leaves its per-request state (a context,
+    an ordered set, lists: ~0.5 KiB) in the request context, which for a WebSocket lives as long as
+    the socket. No socket route has a limit: skip the check for them (bench/fanout.py, RSS per
+    socket). A rule is a WebSocket rule only for a real upgrade request (werkzeug refuses a mismatch),
+    so adding an Upgrade header to an ordinary request does not escape its limits."""
+    hooks = app.before_request_funcs.setdefault(None, [])
+    check = limiter._check_request_limit
+    position = hooks.index(check)  # a ValueError here: Flask-Limiter registers its check otherwise now
+
+    def check_unless_socket():
+        if request.url_rule is not None and request.url_rule.websocket:
+            return None
+        return check()
+
+    hooks[position] = check_unless_socket

@@ -49,8 +49,8 @@ def wire_listeners() -> None:
         events.listen(event_type, listener)
     if achievement_services.profile_context not in account_routes.PROFILE_SOURCES:
         account_routes.PROFILE_SOURCES.append(achievement_services.profile_context)
-    if figures.participant_figures not in room_views.FIGURE_SOURCES:
-        room_views.FIGURE_SOURCES.append(figures.participant_figures)
+    if figures.for_list not in room_views.FIGURE_SOURCES:
+        room_views.FIGURE_SOURCES.append(figures.for_list)
     for kind in reports.REPORT_KINDS:
         room_sockets.MESSAGE_HANDLERS[kind] = reports.receive
     room_sockets.MESSAGE_HANDLERS["failed"] = reports.give_up  # the live API's update_status

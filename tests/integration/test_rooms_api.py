@@ -11,7 +11,7 @@ from webapp.rooms import views as room_views
 @pytest.fixture
 def own_statuses(app, monkeypatch):
     """Only the statuses rooms computes itself (tracking's figures are tested by tracking)."""
-    monkeypatch.setattr(room_views, "FIGURE_SOURCES", [lambda room, participant, now: {}])
+    monkeypatch.setattr(room_views, "FIGURE_SOURCES", [lambda room, people, now: {}])
 
 
 def test_a_public_room_is_readable_by_anyone(own_statuses, client, make_user, make_room):
@@ -61,9 +61,9 @@ def test_participants_carry_the_tracking_figures(client, make_user, make_room, m
     room = make_room(host, is_public=True)
     presence.connect(room, host.id, utcnow())
     monkeypatch.setattr(room_views, "FIGURE_SOURCES",
-                        [lambda room, participant, now: {"status": "idle", "focus_score": 71, "idle_seconds": 40,
-                                                         "elapsed_seconds": 60, "active_seconds": 20,
-                                                         "tab_switches": 1, "active_share": 0.33}])
+                        [lambda room, people, now: {p.id: {"status": "idle", "focus_score": 71, "idle_seconds": 40,
+                                                           "elapsed_seconds": 60, "active_seconds": 20,
+                                                           "tab_switches": 1, "active_share": 0.33} for p in people}])
     body = client.get(f"/api/v1/rooms/{room.code}").get_json()
     assert body["participants"] == [{"name": "Host", "status": "idle", "is_host": True, "focus_score": 71,
                                      "idle_seconds": 40, "elapsed_seconds": 60, "active_seconds": 20,

@@ -11,7 +11,7 @@ from webapp.rooms import views as room_views
 @pytest.fixture(autouse=True)
 def own_statuses(app, monkeypatch):
     """Only the statuses rooms computes itself (tracking's figures are tested by tracking)."""
-    monkeypatch.setattr(room_views, "FIGURE_SOURCES", [lambda room, participant, now: {}])
+    monkeypatch.setattr(room_views, "FIGURE_SOURCES", [lambda room, people, now: {}])
 
 
 def test_creating_a_room_takes_the_forms_fields_and_defaults(bearer, make_user):

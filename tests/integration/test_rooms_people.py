@@ -10,7 +10,7 @@ from webapp.rooms import views as room_views
 
 @pytest.fixture
 def room_of_two(app, make_user, make_room, monkeypatch):
-    monkeypatch.setattr(room_views, "FIGURE_SOURCES", [lambda room, participant, now: {}])
+    monkeypatch.setattr(room_views, "FIGURE_SOURCES", [lambda room, people, now: {}])
     host, guest = make_user("host"), make_user("guest")
     room = make_room(host)
     services.join(room, guest, utcnow())
@@ -66,7 +66,7 @@ def test_changes_within_a_second_wait_for_the_tick(room_of_two):
 
 
 def test_a_big_room_shows_the_first_people_and_counts_the_rest(make_user, make_room, monkeypatch):
-    monkeypatch.setattr(room_views, "FIGURE_SOURCES", [lambda room, participant, now: {}])
+    monkeypatch.setattr(room_views, "FIGURE_SOURCES", [lambda room, people, now: {}])
     monkeypatch.setattr(views, "PEOPLE_SHOWN", 3)
     room = make_room(make_user("host"), max_participants=10)
     for n in range(5):

@@ -249,9 +249,9 @@ def test_tracking_can_ask_for_a_participant_list_republish(app, make_room, host,
     quiet_listeners(monkeypatch)
     events.listen(events.TickRan, lambda ran: ran.lists_to_publish.add(room.id))
     monkeypatch.setattr(room_views, "FIGURE_SOURCES",
-                        [lambda room, p, now: {"status": "idle", "elapsed_seconds": 60, "active_seconds": 20,
-                                               "idle_seconds": 40, "tab_switches": 0, "active_share": 0.33,
-                                               "focus_score": None}])
+                        [lambda room, people, now: {p.id: {"status": "idle", "elapsed_seconds": 60, "active_seconds": 20,
+                                                           "idle_seconds": 40, "tab_switches": 0, "active_share": 0.33,
+                                                           "focus_score": None} for p in people}])
     listener = realtime.get_hub().subscribe([publishing.room_topic(room.id)])
     ticking.tick(at(1))
     message = listener.get(0)

@@ -43,7 +43,7 @@ def test_own_status(room_fields, person_fields, status):
 ])
 def test_tracking_refines_the_status(monkeypatch, mine, tracked, shown):
     figures = {"status": tracked, "focus_score": 70} if tracked else {"focus_score": 70}
-    monkeypatch.setattr(views, "FIGURE_SOURCES", [lambda r, p, now: dict(figures)])
+    monkeypatch.setattr(views, "FIGURE_SOURCES", [lambda r, people, now: {p.id: dict(figures) for p in people}])
     view = views.participant_view(room(status="running", host_id=2), person(**mine), NOW)
     assert view.status == shown and view.figures == {"focus_score": 70} and view.is_host
 

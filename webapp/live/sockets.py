@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from flask import request
 from flask_login import current_user
@@ -44,6 +45,11 @@ PAGE_INTERESTS: list[Callable[[int, Mapping[str, str]], PageInterest | None]] = 
 def _admit_socket():
     if request.endpoint != "live.me":
         return None
+    # Loading the person runs deep: apart, so the socket's greenlet stays shallow (see realtime.apart).
+    return realtime.apart(_admission)
+
+
+def _admission():
     if not origin_allowed(request):
         return error_response(403, "Cross-site WebSocket connections are refused.")
     if not current_user.is_authenticated:
@@ -57,17 +63,21 @@ def _admit_socket():
 @sock.route("/live/me", bp=bp, endpoint="me")
 def me(ws):
     user_id = current_user.id
-    try:
-        interests = [found for source in PAGE_INTERESTS if (found := source(user_id, request.args)) is not None]
-    finally:
-        db.session.remove()
+    interests = realtime.apart(_interests, user_id, request.args)
     hub = realtime.get_hub()
     topics = [user_channel_topic(user_id), *(topic for interest in interests for topic in interest.topics)]
     subscription = hub.subscribe(topics)
     try:
-        serve(ws, hub, subscription, full_state=lambda: full_state(user_id, interests), on_message=_ignore)
+        serve(ws, hub, subscription, full_state=partial(full_state, user_id, interests), on_message=_ignore)
     finally:
         hub.unsubscribe(subscription)
+
+
+def _interests(user_id: int, args: Mapping[str, str]) -> list[PageInterest]:
+    try:
+        return [found for source in PAGE_INTERESTS if (found := source(user_id, args)) is not None]
+    finally:
+        db.session.remove()
 
 
 def full_state(user_id: int, interests: list[PageInterest] = ()) -> str:

@@ -19,15 +19,17 @@ import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from sqlalchemy import func, select
 
 from .. import realtime
 from ..extensions import db
-from ..models import utcnow
-from . import presence, publishing, services
+from ..models import OpenSocket, Room, utcnow
+from . import liveness, people, presence, publishing, services
 
 log = logging.getLogger(__name__)
 
 BATCH = 50
+DRAIN_SECONDS = 5.0  # at most this much of a worker's exit goes to counting its sockets out
 
 
 @dataclass(frozen=True)
@@ -53,21 +55,39 @@ class Departures:
 
     def _run(self) -> None:
         while True:
-            batch = [self.pending.get()]
-            while len(batch) < BATCH:
-                try:
-                    batch.append(self.pending.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                with self.app.app_context():
-                    count_out(batch)
-            except Exception:
-                log.exception("counting out %d closed sockets failed", len(batch))
-            finally:
-                for _ in batch:
-                    self.pending.task_done()
+            self._count_out(self._take(self.pending.get()))
             time.sleep(0)  # let the sockets and the ticker run between batches
+
+    def _take(self, first: Departure) -> list[Departure]:
+        batch = [first]
+        while len(batch) < BATCH:
+            try:
+                batch.append(self.pending.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _count_out(self, batch: list[Departure]) -> None:
+        try:
+            with self.app.app_context():
+                count_out(batch)
+        except Exception:
+            log.exception("counting out %d closed sockets failed", len(batch))
+        finally:
+            for _ in batch:
+                self.pending.task_done()
+
+    def drain(self, seconds: float = DRAIN_SECONDS) -> int:
+        """Count out every queued departure now, in this thread, for at most about `seconds`
+        (a batch started goes to its end); returns how many were left uncounted. A batch the
+        worker holds is waited for, not taken twice."""
+        deadline = time.monotonic() + seconds
+        while self.pending.unfinished_tasks and time.monotonic() < deadline:
+            try:
+                self._count_out(self._take(self.pending.get_nowait()))
+            except queue.Empty:
+                time.sleep(0.05)  # the worker is counting out its batch: let it finish
+        return self.pending.unfinished_tasks
 
 
 def current() -> Departures:
@@ -76,6 +96,69 @@ def current() -> Departures:
     if departures is None:
         departures = app.extensions.setdefault("room_departures", Departures(app))
     return departures
+
+
+def at_exit(app: Flask, seconds: float = DRAIN_SECONDS) -> int:
+    """A web process is going (gunicorn's worker_exit): count out the departures still queued
+    (drain), then whatever sockets it still has on record (a quick shutdown ends their handlers
+    before they queue anything), and tell their rooms. Nobody stays "connected" through a process
+    that is gone until the presence expiry notices. Returns how many sockets were counted out.
+
+    Under gevent the work runs in a greenlet of its own, waited for at most `seconds` + 2: a
+    second quit signal (gunicorn's quick shutdown raises SystemExit from a greenlet it spawns per
+    signal, and a signal may reach a process twice, from its master and from its group) is thrown
+    into the waiting greenlet, never into the middle of the counting."""
+    if not _cooperative():
+        return _at_exit(app, seconds)
+    import gevent
+    worker = gevent.spawn(_at_exit, app, seconds)
+    deadline = time.monotonic() + seconds + 2
+    while not worker.ready() and time.monotonic() < deadline:
+        try:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        except SystemExit:
+            continue  # the process is exiting already: this is why it counts out; finish first
+    if not worker.successful():
+        log.error("counting out this process's sockets at exit did not finish: %r", worker.exception)
+    return worker.value or 0
+
+
+def _at_exit(app: Flask, seconds: float) -> int:
+    drain(app, seconds)
+    with app.app_context():
+        me = liveness.current(app)
+        if not me.registered:
+            return 0  # it never served a room socket
+        me.stop()  # a heartbeat after this would find its row gone and bring it back
+        try:
+            now = utcnow()
+            before = db.session.execute(select(func.count(OpenSocket.id))
+                                        .where(OpenSocket.process_id == me.process_id)).scalar()
+            changed = presence.count_out_process(me.process_id, now)
+            for room in db.session.execute(select(Room).where(Room.id.in_(changed))).scalars():
+                people.publish(room, now)  # not people.changed: this process ticks no more
+            flush = getattr(realtime.get_hub(app), "flush", None)
+            if flush is not None:
+                flush(timeout=2.0)  # the Redis hub's sender only queues: send the lists before going
+            return before
+        finally:
+            db.session.remove()
+
+
+def drain(app: Flask, seconds: float = DRAIN_SECONDS) -> int:
+    """At a web process's exit (gunicorn's worker_exit): count out the departures still queued,
+    so a graceful restart leaves nobody "connected" until the process's presence expires.
+    Returns how many were left uncounted (0: all done, or there was nothing to do)."""
+    departures = app.extensions.get("room_departures")
+    if departures is None:
+        return 0
+    queued = departures.pending.unfinished_tasks
+    left = departures.drain(seconds)
+    if left:
+        log.warning("%d departures not counted out within %.0f s; presence expiry will", left, seconds)
+    elif queued:
+        log.info("counted out %d departures still queued at exit", queued)
+    return left
 
 
 def leave(code: str, user_id: int, socket_id: int) -> None:

@@ -123,3 +123,8 @@ def dead_sockets(now: datetime) -> list[tuple[int, int]]:
 def forget_dead_processes(now: datetime) -> None:
     db.session.execute(delete(WebProcess).where(WebProcess.seen_at <= now - expiry())
                        .execution_options(synchronize_session=False))
+
+
+def forget_process(process_id: str) -> None:
+    db.session.execute(delete(WebProcess).where(WebProcess.id == process_id)
+                       .execution_options(synchronize_session=False))

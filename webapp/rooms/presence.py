@@ -102,8 +102,26 @@ def disconnect(room: Room, user_id: int, now: datetime) -> tuple[Participant | N
 def count_out_dead_processes(now: datetime) -> set[int]:
     """Count out the sockets of processes not seen within the expiry; the ids of the rooms
     whose lists changed. Commits."""
+    changed = _count_out_sockets(liveness.dead_sockets(now), now)
+    liveness.forget_dead_processes(now)
+    db.session.commit()
+    return changed
+
+
+def count_out_process(process_id: str, now: datetime) -> set[int]:
+    """Count out every socket this process still has, at its exit (its sockets go with it), and
+    drop its heartbeat row; the ids of the rooms whose lists changed. Commits."""
+    sockets = db.session.execute(select(OpenSocket.id, OpenSocket.participant_id)
+                                 .where(OpenSocket.process_id == process_id).order_by(OpenSocket.id)).tuples()
+    changed = _count_out_sockets(list(sockets), now)
+    liveness.forget_process(process_id)
+    db.session.commit()
+    return changed
+
+
+def _count_out_sockets(sockets: list[tuple[int, int]], now: datetime) -> set[int]:
     changed = set()
-    for socket_id, participant_id in liveness.dead_sockets(now):
+    for socket_id, participant_id in sockets:
         if not _delete_socket(socket_id):
             continue
         count = _bump_where(-1, now, Participant.id == participant_id)
@@ -112,8 +130,6 @@ def count_out_dead_processes(now: datetime) -> set[int]:
             continue
         _counted_out(participant.room, participant.user_id, count, now, commit=False)
         changed.add(participant.room_id)
-    liveness.forget_dead_processes(now)
-    db.session.commit()
     return changed
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from flask import request
 from flask_login import current_user
@@ -32,6 +33,11 @@ MESSAGE_HANDLERS: dict[str, Callable[[Room, Participant, str, datetime], object]
 def _admit_socket():
     if request.endpoint != "rooms.socket":
         return None
+    # Loading the person and the room runs deep: apart, so the socket's greenlet stays shallow.
+    return realtime.apart(_admission)
+
+
+def _admission():
     if not origin_allowed(request):
         return error_response(403, "Cross-site WebSocket connections are refused.")
     if not current_user.is_authenticated:
@@ -50,29 +56,48 @@ def _admit_socket():
 @sock.route("/r/<code>/ws", bp=bp, endpoint="socket")
 def socket(ws, code: str):
     user_id = current_user.id
-    room = services.find_room(code)
-    room_id, room_code = room.id, room.code
+    room_id, room_code = realtime.apart(_room_ids, code)
     hub = realtime.get_hub()
     subscription = hub.subscribe([publishing.room_topic(room_id), publishing.user_topic(room_id, user_id)])
     socket_id = None
     try:
-        connected_at = utcnow()
-        socket_id = presence.open_socket(room, user_id, connected_at)[1]
+        socket_id = realtime.apart(_count_in, room_code, user_id)
         if socket_id is None:  # no longer a participant since the admission: nothing to serve
             return
         OPEN_SOCKETS.inc()
-        liveness.current().start()  # this process serves sockets: it heartbeats from now on
-        publish_presence(room_code, connected_at)
-        db.session.remove()  # hold no database connection (nor a Session object) while it idles
-        del room  # nor the loaded row, for the socket's whole life (RSS per socket)
+        realtime.apart(_announce_arrival, room_code)
         serve(ws, hub, subscription,
-              full_state=lambda: _full_state(room_code, user_id),
-              on_message=lambda data: _on_message(room_code, user_id, data))
+              full_state=partial(_full_state, room_code, user_id),
+              on_message=partial(_on_message, room_code, user_id))
     finally:
         hub.unsubscribe(subscription)
         if socket_id is not None:
             OPEN_SOCKETS.dec()
             disconnect(room_code, user_id, socket_id)
+
+
+def _room_ids(code: str) -> tuple[int, str]:
+    try:
+        room = services.find_room(code)
+        return room.id, room.code
+    finally:
+        db.session.remove()
+
+
+def _count_in(code: str, user_id: int) -> int | None:
+    """The socket's id once counted in, or None if no longer a participant."""
+    try:
+        return presence.open_socket(services.find_room(code), user_id, utcnow())[1]
+    finally:
+        db.session.remove()  # hold no database connection (nor a Session object) while it idles
+
+
+def _announce_arrival(code: str) -> None:
+    try:
+        liveness.current().start()  # this process serves sockets: it heartbeats from now on
+        publish_presence(code, utcnow())
+    finally:
+        db.session.remove()
 
 
 def _full_state(code: str, user_id: int) -> str:

@@ -6,7 +6,7 @@ before rendering, at one `now`, so the page, the socket push and the API agree.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -21,8 +21,10 @@ PEOPLE_SHOWN = 60
 # present the list shows statuses only (the API still has the figures).
 FIGURES_IN_LIST_UP_TO = 50
 # What other features add to a person's row beyond the room's own status: tracking's figures
-# (`status` idle/away/failed, seconds, shares, scores). Wired in webapp/wiring.py.
-FIGURE_SOURCES: list[Callable[[Room, Participant, datetime], dict]] = []
+# (`status` idle/away/failed, seconds, shares, scores). Each source takes the whole list shown and
+# returns figures by participant id (a person it has nothing for may be missing), so a list costs
+# a source a fixed number of queries, not one per person. Wired in webapp/wiring.py.
+FIGURE_SOURCES: list[Callable[[Room, Sequence[Participant], datetime], Mapping[int, dict]]] = []
 PHASE_LABELS = {WORK: "Work", SHORT_BREAK: "Short break", LONG_BREAK: "Long break"}
 STATUS_LABELS = {
     "waiting": "waiting", "focusing": "focusing", "on_break": "on break", "paused": "paused",
@@ -150,9 +152,21 @@ def own_status(room: Room, participant: Participant) -> str:
 
 
 def participant_view(room: Room, participant: Participant, now: datetime) -> ParticipantView:
-    figures: dict = {}
-    for source in FIGURE_SOURCES:
-        figures.update(source(room, participant, now) or {})
+    return participant_views(room, [participant], now)[0]
+
+
+def participant_views(room: Room, participants: Sequence[Participant], now: datetime) -> list[ParticipantView]:
+    found = [source(room, participants, now) or {} for source in FIGURE_SOURCES]
+    views = []
+    for participant in participants:
+        figures: dict = {}
+        for by_participant in found:
+            figures.update(by_participant.get(participant.id) or {})
+        views.append(_view(room, participant, figures))
+    return views
+
+
+def _view(room: Room, participant: Participant, figures: dict) -> ParticipantView:
     status = own_status(room, participant)
     tracked = figures.pop("status", None)
     # Tracking's status wins, except that a closed page reads "left" (the word for
@@ -165,6 +179,3 @@ def participant_view(room: Room, participant: Participant, now: datetime) -> Par
                            is_guest=user.is_guest, figures=figures,
                            username=None if user.is_guest else user.username, present=participant.connections > 0)
 
-
-def participant_views(room: Room, participants: list[Participant], now: datetime) -> list[ParticipantView]:
-    return [participant_view(room, p, now) for p in participants]

@@ -5,6 +5,7 @@ written, so showing the list costs no write and always adds up (elapsed = active
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,9 +25,21 @@ from .services import open_record
 STATUS_ORDER = ("completed", "running", "ended_early", "abandoned", "failed")
 
 
-def participant_figures(room: Room, participant: Participant, now: datetime) -> dict:
+_NOT_READ = object()
+
+
+def for_list(room: Room, participants: Sequence[Participant], now: datetime) -> dict[int, dict]:
+    """participant_figures for everyone in a list, by participant id, with the scores of their last
+    finished phases read in one query: a list of 50 costs what a list of 2 does."""
+    live = [p.user_id for p in participants if open_record(p) is not None]
+    scores = last_finished_scores(room, live)
+    return {p.id: participant_figures(room, p, now, last_score=scores.get(p.user_id)) for p in participants}
+
+
+def participant_figures(room: Room, participant: Participant, now: datetime, last_score=_NOT_READ) -> dict:
     """The list's and the API's figures: for a phase going on, what its record would say if the
-    phase ended `now` (outcome.py, the same derivation as at its end); else the last phase's."""
+    phase ended `now` (outcome.py, the same derivation as at its end); else the last phase's.
+    `last_score` is last_finished_score() when the caller has read it already (for_list)."""
     record = participant.current_session
     figures = {"elapsed_seconds": 0, "active_seconds": 0, "idle_seconds": 0, "away_seconds": 0,
                "tab_switches": 0, "active_share": None, "focus_score": None, "score_so_far": None,
@@ -45,7 +58,10 @@ def participant_figures(room: Room, participant: Participant, now: datetime) -> 
     figures.update(elapsed_seconds=whole.elapsed, active_seconds=whole.active, idle_seconds=whole.idle,
                    away_seconds=whole.away, tab_switches=tab_switches, active_share=share(whole),
                    available_seconds=available)
-    figures["focus_score"] = last_finished_score(room, participant) if live else record.focus_score
+    if live:
+        figures["focus_score"] = last_finished_score(room, participant) if last_score is _NOT_READ else last_score
+    else:
+        figures["focus_score"] = record.focus_score
     figures["score_so_far"] = result.breakdown.score if live else record.focus_score
     if live and record.status == "failed":
         figures["status"] = "failed"
@@ -64,6 +80,22 @@ def last_finished_score(room: Room, participant: Participant) -> int | None:
         .where(FocusSession.room_id == room.id, FocusSession.user_id == participant.user_id,
                FocusSession.end_time.is_not(None))
         .order_by(FocusSession.end_time.desc(), FocusSession.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def last_finished_scores(room: Room, user_ids: Sequence[int]) -> dict[int, int | None]:
+    """last_finished_score for several people of the room in one query: each one's newest
+    finished record, ranked by the same order; someone with none is missing."""
+    if not user_ids:
+        return {}
+    newest_first = func.row_number().over(
+        partition_by=FocusSession.user_id,
+        order_by=(FocusSession.end_time.desc(), FocusSession.id.desc())).label("rank")
+    ranked = (select(FocusSession.user_id, FocusSession.focus_score, newest_first)
+              .where(FocusSession.room_id == room.id, FocusSession.user_id.in_(set(user_ids)),
+                     FocusSession.end_time.is_not(None))
+              .subquery())
+    rows = db.session.execute(select(ranked.c.user_id, ranked.c.focus_score).where(ranked.c.rank == 1))
+    return dict(rows.tuples().all())
 
 
 # --- the end of a phase, the end of a session -----------------------------------------------------
