@@ -349,10 +349,15 @@ def test_offline_an_interruption_holds_the_solo_countdown_and_arrives_at_its_mom
 
 def test_online_an_interruption_that_does_not_arrive_still_holds_the_countdown(live_server, page):
     sign_in(live_server, page, "ivo")
+    page.add_init_script("document.addEventListener('htmx:wsAfterMessage',"
+                         " () => { window.wsMessages = (window.wsMessages || 0) + 1; })")
     page.goto(live_server.url + "/focus")
     page.get_by_role("button", name="Start focusing").click()
     expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))
     expect(page.locator(".connection")).to_have_attribute("data-state", "open")
+    # The socket's first message is the server's whole state; a kept click's hold made before it
+    # arrives is not re-applied over it (known gap, see the issue note), so the click waits for it.
+    page.wait_for_function("() => (window.wsMessages || 0) >= 1")
     timer, panel = page.locator(".room-timer"), page.locator("#live-now")
     page.route("**/focus/interrupted", lambda route: route.fulfill(status=502, body="Bad Gateway"))
     panel.get_by_role("button", name="Noise").click()
