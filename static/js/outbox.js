@@ -3,6 +3,8 @@
 // It is sent, in order, on `online`, on page load and when the service worker starts (no
 // Background Sync), with that id as its Idempotency-Key: sent twice, it still exists once.
 // A refusal stays listed with the server's message until the person discards it or tries again.
+// Events on document: "focusroom:kept" (an item kept), "focusroom:settled" (an item no longer
+// waits: sent, refused or discarded), "focusroom:synced" (a round sent everything that waited).
 (function () {
   "use strict";
   var DB_NAME = "focusroom-offline", STORE = "outbox", TIMERS = "timers";
@@ -83,6 +85,10 @@
     return putItem(item).then(render).then(function () {
       document.dispatchEvent(new CustomEvent("focusroom:kept", {detail: item}));
     });
+  }
+
+  function settled(item) {
+    document.dispatchEvent(new CustomEvent("focusroom:settled", {detail: item}));
   }
 
   function outboxForm(element) {
@@ -205,12 +211,12 @@
     return post(item)
       .then(function (response) {
         var away = signedOut(response);
-        if (response.ok && !away) return removeItem(item.id).then(function () { return "sent"; });
+        if (response.ok && !away) return removeItem(item.id).then(function () { settled(item); return "sent"; });
         if (away || response.status === 429 || response.status >= 500) return "later";
         return response.text().then(function (html) {
           item.state = "refused";
           item.message = serverMessage(html, response.status);
-          return putItem(item).then(function () { return "refused"; });
+          return putItem(item).then(function () { settled(item); return "refused"; });
         });
       }, function () { return "later"; });  // still no network
   }
@@ -296,7 +302,9 @@
             item.state = "waiting"; item.message = "";
             putItem(item).then(replay);
           }));
-          row.appendChild(button("Discard", function () { removeItem(item.id).then(render); }, "outline secondary"));
+          row.appendChild(button("Discard", function () {
+            removeItem(item.id).then(function () { settled(item); }).then(render);
+          }, "outline secondary"));
         }
         list.appendChild(row);
       });

@@ -72,15 +72,56 @@
     original = null;
   }
 
+  // The kept clicks' moments, in order: [{sinceId, since, backId, back}] (ms; null once the server
+  // has that half). A whole state from the server that knows nothing of them (the socket's first
+  // message, a reconnection, an answer to "sync") says "running": the page holds it again from the
+  // same moments, as the server will when they arrive. Kept until each item settles.
+  var pairs = [];
+
+  function at(item, name) { return Date.parse(field(item, name)) || Date.now(); }
+
+  function remember(item) {
+    var path = pathOf(item), last = pairs[pairs.length - 1];
+    if (path === INTERRUPTED) pairs.push({sinceId: item.id, since: at(item, "started_at"), backId: null, back: null});
+    else if (path === BACK && last && last.backId === null) { last.backId = item.id; last.back = at(item, "ended_at"); }
+    else if (path === BACK) pairs.push({sinceId: null, since: null, backId: item.id, back: at(item, "ended_at")});
+  }
+
+  function forget(item) {
+    pairs = pairs.filter(function (pair) {
+      if (pair.sinceId === item.id) { pair.sinceId = null; pair.since = null; }
+      if (pair.backId === item.id) { pair.backId = null; pair.back = null; }
+      return pair.since !== null || pair.back !== null;
+    });
+  }
+
+  // Only over a state of the server's (a whole version): the page's own already holds them.
+  function holdAgain() {
+    var Focusroom = window.Focusroom || {};
+    if (!Focusroom.holdLocally || !Focusroom.releaseLocally) return;
+    pairs.slice().forEach(function (pair) {
+      // A settled interruption (since null) is the server's own pause: "I'm back" still releases it.
+      var holding = pair.since === null || Focusroom.holdLocally(pair.since);
+      if (holding && pair.back !== null) Focusroom.releaseLocally(pair.back);
+    });
+  }
+
   document.addEventListener("focusroom:kept", function (event) {
     var item = event.detail, path = pathOf(item), Focusroom = window.Focusroom || {};
+    remember(item);
     if (path === INTERRUPTED) {
-      if (Focusroom.holdLocally) Focusroom.holdLocally(Date.parse(field(item, "started_at")) || Date.now());
+      if (Focusroom.holdLocally) Focusroom.holdLocally(at(item, "started_at"));
       showInterrupted(item);
     } else if (path === BACK) {
-      if (Focusroom.releaseLocally) Focusroom.releaseLocally(Date.parse(field(item, "ended_at")) || Date.now());
+      if (Focusroom.releaseLocally) Focusroom.releaseLocally(at(item, "ended_at"));
       showButtons();
     }
+  });
+
+  document.addEventListener("focusroom:settled", function (event) { forget(event.detail); });
+
+  document.addEventListener("focusroom:timer-shown", function (event) {
+    if (!event.detail.alone && pairs.length) holdAgain();
   });
 
   // A reload without a network: still interrupted if the last kept interruption has no "I'm back" after it.
@@ -88,17 +129,28 @@
     if (!window.focusroomOutbox || !panel()) return;
     window.focusroomOutbox.items().then(function (items) {
       var open = null;
+      pairs = [];
       items.forEach(function (item) {
         if (item.state !== "waiting") return;
+        remember(item);
         if (pathOf(item) === INTERRUPTED) open = item;
         else if (pathOf(item) === BACK) open = null;
       });
       if (open) showInterrupted(open);
+      var timerEl = document.querySelector(".room-timer");
+      if (pairs.length && timerEl && Number.isInteger(Number(timerEl.getAttribute("data-version")))) holdAgain();
     }).catch(function () {});
   }
 
-  // Everything sent: the server's panel (with its own "I'm back", or the buttons) replaces ours.
+  // Everything sent: the server's panel (with its own "I'm back", or the buttons) replaces ours,
+  // and a countdown the page still holds on its own (a state of the server's that came while the
+  // clicks were on their way, held again) gives way to the server's whole state.
   document.addEventListener("focusroom:synced", function () {
+    pairs = [];
+    var timerEl = document.querySelector(".room-timer"), Focusroom = window.Focusroom || {};
+    if (timerEl && !Number.isInteger(Number(timerEl.getAttribute("data-version"))) && Focusroom.roomSocketSend) {
+      Focusroom.roomSocketSend({type: "sync"});
+    }
     if (!panel()) return;
     fetch(window.location.href, { credentials: "same-origin" }).then(function (response) {
       return response.ok ? response.text() : null;

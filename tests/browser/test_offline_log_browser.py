@@ -349,15 +349,12 @@ def test_offline_an_interruption_holds_the_solo_countdown_and_arrives_at_its_mom
 
 def test_online_an_interruption_that_does_not_arrive_still_holds_the_countdown(live_server, page):
     sign_in(live_server, page, "ivo")
-    page.add_init_script("document.addEventListener('htmx:wsAfterMessage',"
-                         " () => { window.wsMessages = (window.wsMessages || 0) + 1; })")
     page.goto(live_server.url + "/focus")
     page.get_by_role("button", name="Start focusing").click()
     expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))
     expect(page.locator(".connection")).to_have_attribute("data-state", "open")
-    # The socket's first message is the server's whole state; a kept click's hold made before it
-    # arrives is not re-applied over it (known gap, see the issue note), so the click waits for it.
-    page.wait_for_function("() => (window.wsMessages || 0) >= 1")
+    # The click does not wait for the socket's first message (the server's whole state): if that
+    # comes after it, the page holds its countdown again (test_a_kept_interruption_still_holds...).
     timer, panel = page.locator(".room-timer"), page.locator("#live-now")
     page.route("**/focus/interrupted", lambda route: route.fulfill(status=502, body="Bad Gateway"))
     panel.get_by_role("button", name="Noise").click()
@@ -372,6 +369,52 @@ def test_online_an_interruption_that_does_not_arrive_still_holds_the_countdown(l
     expect(panel).not_to_contain_text("waiting to sync")
     expect(timer).to_have_attribute("data-status", "paused")
     assert counts(live_server, "ivo")[1] == 1
+
+
+def test_a_kept_interruption_still_holds_when_the_servers_whole_state_arrives(live_server, page):
+    """The server's whole state (an answer to "sync", a reconnection) knows nothing of a kept click:
+    the page holds its countdown again from the click, and the server agrees when the click arrives."""
+    sign_in(live_server, page, "ida")
+    page.add_init_script("document.addEventListener('htmx:wsAfterMessage',"
+                         " () => { window.wsMessages = (window.wsMessages || 0) + 1; })")
+    page.goto(live_server.url + "/focus")
+    page.get_by_role("button", name="Start focusing").click()
+    expect(page).to_have_url(re.compile(r"/r/[A-Z0-9]{6}$"))
+    page.wait_for_function("() => (window.wsMessages || 0) >= 1")
+    timer, panel = page.locator(".room-timer"), page.locator("#live-now")
+    page.route("**/focus/interrupted", lambda route: route.fulfill(status=502, body="Bad Gateway"))
+    panel.get_by_role("button", name="Family").click()
+    expect(page.locator("#outbox .outbox-item.is-waiting")).to_contain_text("Interruption: Family")
+    expect(timer).to_have_attribute("data-status", "paused")
+    held_left = int(timer.get_attribute("data-remaining-ms"))
+
+    seen = page.evaluate("window.wsMessages")
+    page.evaluate("window.Focusroom.roomSocketSend({type: 'sync'})")  # the server: "running"
+    page.wait_for_function("n => window.wsMessages > n", arg=seen)
+    page.wait_for_timeout(300)
+    expect(timer).to_have_attribute("data-status", "paused")
+    assert int(timer.get_attribute("data-remaining-ms")) == held_left  # held as of the click, still
+    shown = page.locator(".countdown").inner_text()
+    page.wait_for_timeout(1100)
+    assert page.locator(".countdown").inner_text() == shown  # not counting down
+    assert counts(live_server, "ida")[1] == 0
+
+    panel.get_by_role("button", name="I'm back").click()  # kept too, behind its interruption
+    expect(timer).to_have_attribute("data-status", "running")
+    local_end = int(timer.get_attribute("data-ends-at-ms"))
+    seen = page.evaluate("window.wsMessages")
+    page.evaluate("window.Focusroom.roomSocketSend({type: 'sync'})")  # the server: running, never held
+    page.wait_for_function("n => window.wsMessages > n", arg=seen)
+    page.wait_for_timeout(300)
+    expect(timer).to_have_attribute("data-status", "running")
+    assert int(timer.get_attribute("data-ends-at-ms")) == local_end  # the held seconds still added
+
+    page.unroute("**/focus/interrupted")
+    expect(page.locator("#outbox")).to_have_count(0, timeout=15000)
+    page.wait_for_function("() => Number.isInteger(Number(document.querySelector('.room-timer').dataset.version))")
+    expect(timer).to_have_attribute("data-status", "running")
+    assert abs(int(timer.get_attribute("data-ends-at-ms")) - local_end) <= 1000  # the server agrees
+    assert counts(live_server, "ida")[1] == 1
 
 
 def tasks_done(live_server, username):
