@@ -4,7 +4,7 @@ Builds a database with --users people (default 100,000) and --sessions server-wi
 sessions (default 5,000,000, spread over the last --days days, never overlapping per person),
 plus the precomputed tables the boards read (focus_quarters, focus_totals, window_totals), as
 crediting each session at record time would have left them (set-based SQL:
-bench/leaderboard_build.py; about 2.5 min on SQLite, 5.5 min on PostgreSQL here, under load).
+bench/leaderboard_build.py; about 2.5 min on SQLite, 9 min on PostgreSQL here).
 The database is kept, so the timed part
 can run again alone (--reuse). Then times, through the same functions the pages and the API call:
   - the global weekly board, exact in the viewer's zone: top 50 plus the viewer's own rank
@@ -168,9 +168,11 @@ def main() -> None:
                              "they closed first) overlap each timed one in its room, so the together facts are "
                              "written and the together metrics read")
     parser.add_argument("--warmup", type=int, default=0, metavar="N",
-                        help="N untimed unlock detections first (other people), as a long-lived connection would "
-                             "have run: psycopg prepares a statement at its 5th execution, and PostgreSQL plans a "
-                             "prepared one each time for its first 5 executions")
+                        help="N untimed unlock detections first (other people): warm caches. Nothing stays "
+                             "prepared: psycopg drops its prepared statements at every ROLLBACK, which this "
+                             "benchmark sends after each detection and the app at the end of every read-only "
+                             "transaction (each clock tick, each request), so every statement is parsed and "
+                             "planned each time, here as in service")
     parser.add_argument("--trace", type=int, default=0, metavar="N",
                         help="also print the statements of N unlock detections (each with its wall ms)")
     args = parser.parse_args()

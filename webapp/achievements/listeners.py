@@ -18,15 +18,19 @@ TOGETHER_METRICS = ("shared_rooms", "partners")
 def session_recorded(event: events.SessionRecorded) -> None:
     """Keep who focused with whom, credit the boards, then check only what a still-locked
     achievement reads and this session can have moved. Runs on every closed work phase, so it is
-    few statements: a closed room record's pairs (one statement on PostgreSQL; any room record,
-    even one with no active second, pairs up, as the history would say), one read of all the
-    check needs (recorded.py), the credit (one statement on PostgreSQL), and an insert only when
-    something unlocks."""
+    few statements: a closed room record's pairs (any room record, even one with no active second,
+    pairs up, as the history would say), one read of all the check needs (recorded.py; on
+    PostgreSQL the same statement writes the pairs), the credit (one statement on PostgreSQL),
+    and an insert only when something unlocks."""
     record: FocusSession = event.record
-    company = together.record(record) if together.applies(record) else False
-    if not totals.is_counted(record):
-        return
-    seen = recorded.read(record, company)
+    pairs = together.applies(record)
+    if pairs and totals.is_counted(record) and together.in_one_statement():
+        seen = recorded.read(record, pairs=True)  # the pairs are written by the read itself
+    else:
+        company = together.record(record) if pairs else False
+        if not totals.is_counted(record):
+            return
+        seen = recorded.read(record, company)
     if seen is None:
         return
     added = totals.credit_record(record, seen.person, seen.overlapping)

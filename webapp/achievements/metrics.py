@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
 
 from ..extensions import db
 from ..models import Comment, FocusSession, FocusTotal, Post, Room
@@ -25,7 +25,9 @@ PERSON = bindparam("person_id")
 
 
 def _counted():
-    return (FocusSession.room_id.is_not(None), FocusSession.source.in_(totals.COUNTED_SOURCES),
+    # OR of equalities, not IN: an IN of values is an "expanding" parameter that SQLAlchemy
+    # rewrites on every execution (recorded.py's statement runs on every closed phase).
+    return (FocusSession.room_id.is_not(None), or_(*(FocusSession.source == source for source in totals.COUNTED_SOURCES)),
             FocusSession.end_time.is_not(None))
 
 

@@ -10,8 +10,10 @@ session can move: six statements when read one by one. Here they are one SELECT:
 - a scalar subquery per metric, each behind a CASE that reads it only while an achievement
   reading it is still locked (someone who has them all costs a few index probes, no counting);
 - the together metrics (counts of the person's rows in focus_partners and shared_rooms), read
-  only when someone else was in this phase (together.record says so, having just added this
-  phase's pairs) and a together achievement is still locked.
+  only when someone else was in this phase and a together achievement is still locked. On
+  PostgreSQL the statement itself adds the phase's pairs first (together.writing_ctes: WITH
+  clauses that insert) and finds the company, so a closed room phase costs no round trip of its
+  own for them; elsewhere together.record runs first and says whether there was company.
 The metrics are read *before* the credit is written (on PostgreSQL the credit is one more
 statement: totals.credit_record), so `metrics_after` adds what the credit added: its month
 seconds to the focus time, its day seconds to the days around it for the streak. The session
@@ -20,18 +22,20 @@ the read, so it is counted, and its pairs are written before it.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Boolean, String, and_, bindparam, case, cast, func, literal, select, true, type_coerce
+from sqlalchemy import (Boolean, Integer, String, and_, bindparam, case, cast, func, literal_column, select, true,
+                        type_coerce)
 
 from ..extensions import db
 from ..models import AchievementUnlock, FocusSession, FocusTotal, User
 from ..rules import achievements as rules
-from . import metrics
+from . import metrics, together
 
 
 class Person(NamedTuple):
@@ -63,12 +67,23 @@ METRICS_READ = ("sessions", "focus_seconds", "streak", "shared_rooms", "partners
 
 def _held():
     """One row: the person's unlocked codes, and per metric how many of its achievements they hold
-    (an index range of a few rows; a metric is read only while that is below its count)."""
-    columns = [func.aggregate_strings(_unlocks.c.code, ",").label("codes")]
+    (an index range of a few rows; a metric is read only while that is below its count). Read
+    once: OFFSET 0 keeps PostgreSQL from copying it into each place that reads it."""
+    held = _unlocks.alias("held")  # a short name, as below
+    columns = [func.aggregate_strings(held.c.code, ",").label("codes")]
     for metric in METRICS_READ:
-        codes = [literal(code, String) for code in _codes(metric)]
-        columns.append(func.count().filter(_unlocks.c.code.in_(codes)).label(metric))
-    return select(*columns).where(_unlocks.c.user_id == PERSON).subquery("held")
+        columns.append(func.count().filter(held.c.code.in_([_constant(code) for code in _codes(metric)]))
+                       .label(metric))
+    return select(*columns).where(held.c.user_id == PERSON).offset(0).subquery("flags")
+
+
+def _constant(value: str | int):
+    """Our own constants written into the statement, not bound: fewer parameters, and a shorter
+    text (psycopg converts a statement's placeholders on every execution once it passes 4 KiB)."""
+    if isinstance(value, int):
+        return literal_column(str(int(value)), Integer)
+    assert re.fullmatch(r"[a-z0-9_]+", value), value
+    return literal_column(f"'{value}'", String)
 
 
 def _codes(metric: str) -> list[str]:
@@ -76,7 +91,7 @@ def _codes(metric: str) -> list[str]:
 
 
 def _locked(held, metric: str):
-    return held.c[metric] < len(_codes(metric))
+    return held.c[metric] < _constant(len(_codes(metric)))
 
 
 def _days(dialect: str):
@@ -91,30 +106,45 @@ def _days(dialect: str):
     return func.coalesce(found, "")  # '' for no days, so NULL means "not read" (no streak locked)
 
 
-@lru_cache(maxsize=2)
-def _statement(dialect: str):
-    """Built once per dialect (only the day's text form differs), then only bound."""
-    company = bindparam("company", type_=Boolean)  # someone else was in the phase (together.record)
-    # Read once (OFFSET 0 keeps PostgreSQL from copying this subquery into each place that reads it).
-    flags = select(_held()).offset(0).subquery("flags")
-    overlapping = _sessions.alias("overlapping")
-    return (
+def _added(cte):
+    """This person's rows a together insert of the same statement added (the rest of a statement
+    reads the tables as they were before it)."""
+    return select(func.count()).select_from(cte).where(cte.c.user_id == PERSON).scalar_subquery()
+
+
+@lru_cache(maxsize=3)
+def _statement(dialect: str, pairs: bool = False):
+    """Built once per dialect (only the day's text form differs), then only bound. `pairs`
+    (PostgreSQL): the statement also writes the record's together facts (together.writing_ctes)
+    and says whether the phase had company, instead of being told."""
+    shared_rooms, partners = metrics.COUNTS["shared_rooms"](), metrics.COUNTS["partners"]()
+    flags = _held()
+    if pairs:
+        found, partners_added, rooms_added = together.writing_ctes()
+        seen = select(select(found.c.user_id).exists().label("company")).subquery("seen")
+        company, flags_join = seen.c.company, flags.join(seen, true())
+        shared_rooms, partners = shared_rooms + _added(rooms_added), partners + _added(partners_added)
+    else:
+        company = bindparam("company", type_=Boolean)  # someone else was in the phase (together.record)
+        flags_join = flags
+    overlapping = _sessions.alias("o")  # short names keep the statement under 4 KiB (see _constant)
+    statement = (
         select(_users.c.id, _users.c.timezone, _users.c.on_global_board, _users.c.profile_private,
-               _users.c.is_guest, flags.c.codes,
+               _users.c.is_guest, flags.c.codes, company.label("company"),
                case((_locked(flags, "sessions"), metrics.COUNTS["sessions"]())).label("sessions"),
                case((_locked(flags, "focus_seconds"), metrics.COUNTS["focus_seconds"]())).label("focus_seconds"),
                case((_locked(flags, "streak"), _days(dialect))).label("days"),
-               case((and_(company, _locked(flags, "shared_rooms")), metrics.COUNTS["shared_rooms"]()))
-               .label("shared_rooms"),
-               case((and_(company, _locked(flags, "partners")), metrics.COUNTS["partners"]())).label("partners"),
+               case((and_(company, _locked(flags, "shared_rooms")), shared_rooms)).label("shared_rooms"),
+               case((and_(company, _locked(flags, "partners")), partners)).label("partners"),
                overlapping.c.id.label("o_id"), overlapping.c.start_time.label("o_start"),
                overlapping.c.end_time.label("o_end"), overlapping.c.active_ms.label("o_active_ms"),
                overlapping.c.board_seconds.label("o_board_seconds"))
-        .select_from(_users.join(flags, true()).outerjoin(overlapping, and_(
+        .select_from(_users.join(flags_join, true()).outerjoin(overlapping, and_(
             overlapping.c.user_id == _users.c.id, overlapping.c.board_seconds.is_not(None),
             overlapping.c.start_time < bindparam("end"), overlapping.c.end_time > bindparam("start"),
             overlapping.c.id != bindparam("record_id"))))
         .where(_users.c.id == PERSON))
+    return statement.add_cte(found, partners_added, rooms_added) if pairs else statement
 
 
 @dataclass(frozen=True)
@@ -170,19 +200,26 @@ def _parse_days(text: str | None) -> dict[date, int]:
     return days
 
 
-def read(record: FocusSession, company: bool = False) -> Seen | None:
+def read(record: FocusSession, company: bool = False, pairs: bool = False) -> Seen | None:
     """One statement (after flushing the record, so its closing is what the count reads).
     `company`: someone else was in its phase (together.record, run before: its pairs are in the
-    counts). None when the person no longer exists."""
+    counts). `pairs` instead: the same statement adds the record's pairs and finds the company
+    (PostgreSQL, see together.in_one_statement; one round trip fewer on every closed room phase).
+    None when the person no longer exists."""
     db.session.flush()
     first_day = record.start_time.astimezone(timezone.utc).date() - timedelta(days=DAYS_AROUND)
     last_day = record.end_time.astimezone(timezone.utc).date() + timedelta(days=DAYS_AROUND)
-    rows = db.session.execute(_statement(db.session.get_bind().dialect.name), {
-        "person_id": record.user_id, "record_id": record.id, "start": record.start_time, "end": record.end_time,
-        "company": company, "first_day": first_day, "last_day": last_day}).all()
+    values = {"person_id": record.user_id, "record_id": record.id, "start": record.start_time,
+              "end": record.end_time, "first_day": first_day, "last_day": last_day}
+    if pairs:
+        values["room_id"] = record.room_id
+    else:
+        values["company"] = company
+    rows = db.session.execute(_statement(db.session.get_bind().dialect.name, pairs), values).all()
     if not rows:
         return None
     row = rows[0]
+    company = bool(row.company)
     read_values = {name: int(getattr(row, name)) for name in ("sessions", "focus_seconds", "shared_rooms", "partners")
                    if getattr(row, name) is not None}
     return Seen(person=Person(row.id, row.timezone, row.on_global_board, row.profile_private, row.is_guest),

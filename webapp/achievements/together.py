@@ -45,10 +45,11 @@ def _found():
     """Everyone else's records in the record's room overlapping its span, through the (room_id,
     end_time) index: the ones that ended after it started, or have not ended; with whether each
     is a closed room record (then its person focused with this one too)."""
-    closed_room = and_(_sessions.c.source == "room", _sessions.c.end_time.is_not(None))
-    return select(_sessions.c.user_id, closed_room.label("closed_room")).where(
-        _sessions.c.room_id == ROOM, _sessions.c.user_id != PERSON, _sessions.c.start_time < bindparam("end"),
-        or_(_sessions.c.end_time > bindparam("start"), _sessions.c.end_time.is_(None)))
+    s = _sessions.alias("s")  # a short name: recorded.py's statement holding this stays under 4 KiB
+    closed_room = and_(s.c.source == "room", s.c.end_time.is_not(None))
+    return select(s.c.user_id, closed_room.label("closed_room")).where(
+        s.c.room_id == ROOM, s.c.user_id != PERSON, s.c.start_time < bindparam("end"),
+        or_(s.c.end_time > bindparam("start"), s.c.end_time.is_(None)))
 
 
 # Written out: the dialect's on_conflict_do_nothing() construct has no cache key, so a statement
@@ -63,13 +64,24 @@ _ADD_ROOMS = text("""INSERT INTO shared_rooms (user_id, room_id)
     ON CONFLICT DO NOTHING RETURNING user_id""").columns(user_id=Integer)
 
 
+def writing_ctes():
+    """The WITH clauses that add a record's pairs (PostgreSQL): `found`, `partners_added` and
+    `rooms_added` (each insert's new rows, by person). A statement holding them writes both tables
+    whatever else it reads (`found` comes first, as their text names it); recorded.py reads the
+    unlock check in the same statement."""
+    return _found().cte("found"), _ADD_PAIRS.cte("partners_added"), _ADD_ROOMS.cte("rooms_added")
+
+
+def in_one_statement() -> bool:
+    """Whether the pairs can be written in the statement that reads the unlock check."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 @lru_cache(maxsize=1)
 def _record_postgresql():
-    """One round trip: WITH clauses write both tables (they run whatever reads them; `found` comes
-    first, as their text names it), and the statement says whether the phase had company."""
-    found = _found().cte("found")
-    return (select(select(found.c.user_id).exists())
-            .add_cte(found, _ADD_PAIRS.cte("partners_added"), _ADD_ROOMS.cte("rooms_added")))
+    """One round trip, and the statement says whether the phase had company."""
+    found, partners_added, rooms_added = writing_ctes()
+    return select(select(found.c.user_id).exists()).add_cte(found, partners_added, rooms_added)
 
 
 _FOUND = _found()
@@ -256,6 +268,10 @@ _REACH_END = {
 def rebuild(connection) -> None:
     """Fill both tables from the whole history (replacing what they hold), on `connection`."""
     dialect = connection.dialect.name
+    if dialect == "postgresql":
+        # Without statistics (a restored or freshly loaded database) PostgreSQL planned the join
+        # badly: more than 13 minutes at full size, against about one with them. A sample: seconds.
+        connection.execute(text("ANALYZE focus_sessions"))
     longest = connection.execute(text(_LONGEST[dialect])).scalar() or 0
     reach = int(longest) + 2  # whole seconds, rounded up, and a second for SQLite's 3-digit text
     for statement in _REBUILD.format(reach_end=_REACH_END[dialect].format(reach=reach)).split(";"):
