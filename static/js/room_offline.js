@@ -72,19 +72,30 @@
     original = null;
   }
 
-  // The kept clicks' moments, in order: [{sinceId, since, backId, back}] (ms; null once the server
-  // has that half). A whole state from the server that knows nothing of them (the socket's first
-  // message, a reconnection, an answer to "sync") says "running": the page holds it again from the
-  // same moments, as the server will when they arrive. Kept until each item settles.
+  // The kept clicks' moments, in order: [{sinceId, since, backId, back, round}] (ms; null once the
+  // server has that half). A whole state from the server that knows nothing of them (the socket's
+  // first message, a reconnection, an answer to "sync") says "running": the page holds it again
+  // from the same moments, as the server will when they arrive. Kept until each item settles.
+  // `round`: the focus they were clicked in (null when restored after a reload), so a later focus
+  // the server started meanwhile is never held from an earlier one's moment.
   var pairs = [];
 
   function at(item, name) { return Date.parse(field(item, name)) || Date.now(); }
 
-  function remember(item) {
+  function shownRound() {
+    var timerEl = document.querySelector(".room-timer");
+    return timerEl ? timerEl.getAttribute("data-round") : null;
+  }
+
+  function remember(item, round) {
     var path = pathOf(item), last = pairs[pairs.length - 1];
-    if (path === INTERRUPTED) pairs.push({sinceId: item.id, since: at(item, "started_at"), backId: null, back: null});
-    else if (path === BACK && last && last.backId === null) { last.backId = item.id; last.back = at(item, "ended_at"); }
-    else if (path === BACK) pairs.push({sinceId: null, since: null, backId: item.id, back: at(item, "ended_at")});
+    if (path === INTERRUPTED) {
+      pairs.push({sinceId: item.id, since: at(item, "started_at"), backId: null, back: null, round: round});
+    } else if (path === BACK && last && last.backId === null) {
+      last.backId = item.id; last.back = at(item, "ended_at");
+    } else if (path === BACK) {
+      pairs.push({sinceId: null, since: null, backId: item.id, back: at(item, "ended_at"), round: round});
+    }
   }
 
   function forget(item) {
@@ -99,7 +110,9 @@
   function holdAgain() {
     var Focusroom = window.Focusroom || {};
     if (!Focusroom.holdLocally || !Focusroom.releaseLocally) return;
+    var round = shownRound();
     pairs.slice().forEach(function (pair) {
+      if (pair.round !== null && pair.round !== round) return;
       // A settled interruption (since null) is the server's own pause: "I'm back" still releases it.
       var holding = pair.since === null || Focusroom.holdLocally(pair.since);
       if (holding && pair.back !== null) Focusroom.releaseLocally(pair.back);
@@ -108,7 +121,7 @@
 
   document.addEventListener("focusroom:kept", function (event) {
     var item = event.detail, path = pathOf(item), Focusroom = window.Focusroom || {};
-    remember(item);
+    remember(item, shownRound());
     if (path === INTERRUPTED) {
       if (Focusroom.holdLocally) Focusroom.holdLocally(at(item, "started_at"));
       showInterrupted(item);
@@ -132,7 +145,7 @@
       pairs = [];
       items.forEach(function (item) {
         if (item.state !== "waiting") return;
-        remember(item);
+        remember(item, null);
         if (pathOf(item) === INTERRUPTED) open = item;
         else if (pathOf(item) === BACK) open = null;
       });

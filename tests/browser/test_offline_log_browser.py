@@ -417,6 +417,29 @@ def test_a_kept_interruption_still_holds_when_the_servers_whole_state_arrives(li
     assert counts(live_server, "ida")[1] == 1
 
 
+def test_a_kept_interruption_never_holds_a_later_focus_the_server_runs(live_server, page):
+    """A click kept in focus 1 (the proxy fails) while the server moves on to focus 2 (here by hand,
+    as a host's other device could): the page shows focus 2 running, never held from focus 1's moment."""
+    code = start_short_solo(live_server, page, "kip")
+    timer, panel = page.locator(".room-timer"), page.locator("#live-now")
+    page.route("**/focus/interrupted", lambda route: route.fulfill(status=502, body="Bad Gateway"))
+    panel.get_by_role("button", name="Phone").click()
+    expect(page.locator("#outbox .outbox-item.is-waiting")).to_contain_text("Interruption: Phone")
+    expect(timer).to_have_attribute("data-status", "paused")
+
+    from webapp.rooms import publishing
+    with live_server.app.app_context():
+        room = db.session.scalar(select(Room).where(Room.code == code))
+        room.round, room.phase, room.status = 2, "work", "running"
+        room.phase_ends_at, room.timer_version = utcnow() + timedelta(seconds=50), room.timer_version + 1
+        db.session.commit()
+        publishing.publish_timer_change(room, utcnow(), announce=False)
+    expect(timer).to_have_attribute("data-round", "2")
+    page.wait_for_timeout(1500)  # the clock's messages come and go: each shows the server's state again
+    expect(timer).to_have_attribute("data-status", "running")
+    assert float(timer.get_attribute("data-version")).is_integer()
+
+
 def tasks_done(live_server, username):
     with live_server.app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
