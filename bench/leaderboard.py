@@ -173,6 +173,10 @@ def main() -> None:
                              "benchmark sends after each detection and the app at the end of every read-only "
                              "transaction (each clock tick, each request), so every statement is parsed and "
                              "planned each time, here as in service")
+    parser.add_argument("--commit", action="store_true",
+                        help="end each unlock detection with COMMIT, as the clock ends its transactions (psycopg "
+                             "keeps its prepared statements), then take the timed sessions back out untimed "
+                             "(SessionDeleted, deleted, committed) instead of rolling back")
     parser.add_argument("--trace", type=int, default=0, metavar="N",
                         help="also print the statements of N unlock detections (each with its wall ms)")
     args = parser.parse_args()
@@ -229,6 +233,19 @@ def main() -> None:
             unlocks.check(user_id, now, METRICS)
         db.session.commit()
 
+        made: list[FocusSession] = []
+
+        def finish_detection():
+            if not args.commit:
+                db.session.rollback()
+                return
+            db.session.commit()
+            for record in made:
+                listeners.session_deleted(events.SessionDeleted(record, now))
+                db.session.delete(record)
+            db.session.commit()
+            made.clear()
+
         def unlock_detection():
             user_id = people.pop()
             # Company (--shared): others in the phase, their records closed a moment before (not timed).
@@ -238,14 +255,16 @@ def main() -> None:
                 if other_id != user_id:
                     others.add(other_id)
             for other_id in others:
-                db.session.add(FocusSession(user_id=other_id, room_id=1, source="room", status="completed",
-                                            start_time=now - timedelta(minutes=25), end_time=now,
-                                            duration_seconds=1500, mode="stopped", elapsed_ms=1_500_000,
-                                            active_ms=1_300_000, idle_ms=200_000))
+                made.append(FocusSession(user_id=other_id, room_id=1, source="room", status="completed",
+                                         start_time=now - timedelta(minutes=25), end_time=now,
+                                         duration_seconds=1500, mode="stopped", elapsed_ms=1_500_000,
+                                         active_ms=1_300_000, idle_ms=200_000))
+                db.session.add(made[-1])
             record = FocusSession(user_id=user_id, room_id=1, source="room", status="completed",
                                   start_time=now - timedelta(minutes=25), end_time=now, duration_seconds=1500,
                                   mode="stopped", elapsed_ms=1_500_000, active_ms=1_400_000, idle_ms=100_000)
             db.session.add(record)
+            made.append(record)
             db.session.flush()
             started, started_cpu = time.perf_counter(), time.process_time()
             listeners.session_recorded(events.SessionRecorded(record, now))
@@ -253,14 +272,15 @@ def main() -> None:
 
         if args.trace:
             trace(unlock_detection, [rng.randrange(2, args.users + 1) for _ in range(args.trace)], people)
+            made.clear()  # rolled back
 
         for _ in range(args.warmup):  # untimed, as a long-lived connection would have run them
             unlock_detection()
-            db.session.rollback()
+            finish_detection()
         measured = []
         for _ in range(args.repeat):
             measured.append(unlock_detection())
-            db.session.rollback()
+            finish_detection()
         walls, cpus = [wall for wall, _ in measured], [cpu for _, cpu in measured]
         unlock_ms = (statistics.median(walls), min(walls), statistics.median(cpus), p99(walls))
         phase = f"a shared phase ({args.shared} other{'s' if args.shared > 1 else ''})" if args.shared else "alone"
@@ -282,7 +302,7 @@ def main() -> None:
     print(json.dumps({"database": "postgresql" if postgres else "sqlite", **counts,
                       "global_week_ms": round(global_ms[0], 2), "friends_week_ms": round(friends_ms[0], 2),
                       "unlock_ms": round(unlock_ms[0], 2), "unlock_shared_with": args.shared,
-                      "unlock_warmup": args.warmup,
+                      "unlock_warmup": args.warmup, "unlock_commit": args.commit,
                       "global_week_best_ms": round(global_ms[1], 2),
                       "friends_week_best_ms": round(friends_ms[1], 2), "unlock_best_ms": round(unlock_ms[1], 2),
                       "global_week_cpu_ms": round(global_ms[2], 2), "friends_week_cpu_ms": round(friends_ms[2], 2),

@@ -30,6 +30,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from .. import transactions
 from ..extensions import db
 from ..gc_pacing import FullCollections
 from ..metrics import TICK_SECONDS
@@ -126,7 +127,7 @@ class Ticker:
         rooms = db.session.execute(select(Room).where(Room.id.in_(changed), Room.archived_at.is_(None))).scalars()
         for room in list(rooms) if changed else ():
             publishing.participants_changed(room, now)
-        db.session.rollback()
+        transactions.end_read()
 
     def _in_context(self, job, *args) -> None:
         with self.app.app_context():

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
-from .. import events, realtime
+from .. import events, realtime, transactions
 from ..extensions import db
 from ..models import Participant, Room
 from ..rules.timer import COMPLETED, IDLE, PAUSED, RUNNING
@@ -94,7 +94,7 @@ def _archive_idle(now: datetime) -> int:
 def _publish(result: TickResult, now: datetime) -> None:
     with publishing.rendering():  # one neutral request context for the whole tick, not one per room
         _publish_all(result, now)
-    db.session.rollback()  # end the read transaction the publishing queries opened
+    transactions.end_read()  # the read transaction the publishing queries opened
 
 
 def _publish_all(result: TickResult, now: datetime) -> None:
@@ -125,7 +125,7 @@ def send_time(now: datetime) -> None:
     running = db.session.execute(  # plain columns: this runs for every running room every second
         select(Room.id, Room.code, Room.status, Room.timer_version, Room.phase_ends_at, Room.remaining_seconds)
         .where(Room.status == RUNNING, Room.archived_at.is_(None), Room.phase_ends_at > now)).all()
-    db.session.rollback()  # no read transaction left open while the messages go out
+    transactions.end_read()  # no read transaction left open while the messages go out
     for n, (room_id, code, status, version, phase_ends_at, remaining) in enumerate(running):
         publishing.publish_time(room_id, views.clock_view(code, status, version, phase_ends_at, remaining, now))
         if n % TIME_ROOMS_PER_YIELD == TIME_ROOMS_PER_YIELD - 1:
