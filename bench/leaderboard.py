@@ -16,10 +16,11 @@ Goal: <= 50 ms per board, <= 5 ms per unlock detection, on SQLite and PostgreSQL
 Prints one line per figure (median, best, CPU, p99 wall), then one JSON line last.
 Run: python -m bench.leaderboard --build-only [--database-url postgresql+psycopg://.../bench_lb]
      python -m bench.leaderboard --reuse [--database-url ...] [--label "quiet, 19:25 UTC"] [--trace N]
-            [--shared K] [--warmup N]
+            [--shared K] [--warmup N] [--commit]
      python -m bench.leaderboard --reuse [--database-url ...] --fill-zone Pacific/Chatham
 (--trace: each statement of N unlock detections with its time; --shared K: the timed sessions
-close in a phase with K others; --warmup N: N untimed detections first; --fill-zone: a new zone's
+close in a phase with K others; --warmup N: N untimed detections first; --commit: each detection
+committed, as the clock ends its transactions, so psycopg keeps its prepared statements; --fill-zone: a new zone's
 windows filled at full size while credits go on, and how long those credits took.)
 """
 from __future__ import annotations
