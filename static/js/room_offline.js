@@ -87,6 +87,12 @@
     return timerEl ? timerEl.getAttribute("data-round") : null;
   }
 
+  // The timer shows a state of the server's (a whole version), not one the page worked out itself.
+  function serversState() {
+    var timerEl = document.querySelector(".room-timer");
+    return !!timerEl && Number.isInteger(Number(timerEl.getAttribute("data-version")));
+  }
+
   function remember(item, round) {
     var path = pathOf(item), last = pairs[pairs.length - 1];
     if (path === INTERRUPTED) {
@@ -150,8 +156,7 @@
         else if (pathOf(item) === BACK) open = null;
       });
       if (open) showInterrupted(open);
-      var timerEl = document.querySelector(".room-timer");
-      if (pairs.length && timerEl && Number.isInteger(Number(timerEl.getAttribute("data-version")))) holdAgain();
+      if (pairs.length && serversState()) holdAgain();
     }).catch(function () {});
   }
 
@@ -160,8 +165,8 @@
   // clicks were on their way, held again) gives way to the server's whole state.
   document.addEventListener("focusroom:synced", function () {
     pairs = [];
-    var timerEl = document.querySelector(".room-timer"), Focusroom = window.Focusroom || {};
-    if (timerEl && !Number.isInteger(Number(timerEl.getAttribute("data-version"))) && Focusroom.roomSocketSend) {
+    var Focusroom = window.Focusroom || {};
+    if (document.querySelector(".room-timer") && !serversState() && Focusroom.roomSocketSend) {
       Focusroom.roomSocketSend({type: "sync"});
     }
     if (!panel()) return;

@@ -27,7 +27,8 @@ PERSON = bindparam("person_id")
 def _counted():
     # OR of equalities, not IN: an IN of values is an "expanding" parameter that SQLAlchemy
     # rewrites on every execution (recorded.py's statement runs on every closed phase).
-    return (FocusSession.room_id.is_not(None), or_(*(FocusSession.source == source for source in totals.COUNTED_SOURCES)),
+    return (FocusSession.room_id.is_not(None),
+            or_(*(FocusSession.source == source for source in totals.COUNTED_SOURCES)),
             FocusSession.end_time.is_not(None))
 
 

@@ -122,15 +122,15 @@ def _statement(dialect: str, pairs: bool = False):
     if pairs:
         found, partners_added, rooms_added = together.writing_ctes()
         seen = select(select(found.c.user_id).exists().label("company")).subquery("seen")
-        company, flags_join = seen.c.company, flags.join(seen, true())
+        company, flags_join, told = seen.c.company, flags.join(seen, true()), [seen.c.company]
         shared_rooms, partners = shared_rooms + _added(rooms_added), partners + _added(partners_added)
     else:
         company = bindparam("company", type_=Boolean)  # someone else was in the phase (together.record)
-        flags_join = flags
+        flags_join, told = flags, []
     overlapping = _sessions.alias("o")  # short names keep the statement under 4 KiB (see _constant)
     statement = (
         select(_users.c.id, _users.c.timezone, _users.c.on_global_board, _users.c.profile_private,
-               _users.c.is_guest, flags.c.codes, company.label("company"),
+               _users.c.is_guest, flags.c.codes, *told,
                case((_locked(flags, "sessions"), metrics.COUNTS["sessions"]())).label("sessions"),
                case((_locked(flags, "focus_seconds"), metrics.COUNTS["focus_seconds"]())).label("focus_seconds"),
                case((_locked(flags, "streak"), _days(dialect))).label("days"),
@@ -219,7 +219,8 @@ def read(record: FocusSession, company: bool = False, pairs: bool = False) -> Se
     if not rows:
         return None
     row = rows[0]
-    company = bool(row.company)
+    if pairs:
+        company = bool(row.company)
     read_values = {name: int(getattr(row, name)) for name in ("sessions", "focus_seconds", "shared_rooms", "partners")
                    if getattr(row, name) is not None}
     return Seen(person=Person(row.id, row.timezone, row.on_global_board, row.profile_private, row.is_guest),
